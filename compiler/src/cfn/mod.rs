@@ -1,0 +1,3 @@
+//! CloudFormation: the resource schemas, the template model, lowering and emission.
+
+pub mod schema;

@@ -1,0 +1,1 @@
+//! STUB: replaced by the lazily decoded, embedded CloudFormation resource schemas.

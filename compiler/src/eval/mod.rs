@@ -1,0 +1,1 @@
+//! Evaluation: params in, stacks of resources and outputs out, checks run.

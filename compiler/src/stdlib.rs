@@ -1,0 +1,9 @@
+//! The standard library: `.cvl` modules embedded into the compiler.
+
+/// The text of the standard-library module `std.<name>` (file id `std/<name>.cvl`).
+pub fn module(name: &str) -> Option<&'static str> {
+    MODULES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
+
+/// Every standard-library module: its name and text.
+pub const MODULES: &[(&str, &str)] = &[];

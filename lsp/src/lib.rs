@@ -1,0 +1,1 @@
+//! The cvl language server (to come).

@@ -1,0 +1,1 @@
+//! The playground glue (to come).
