@@ -1,18 +1,526 @@
 //! The salsa database and the queries that drive the pipeline.
-use crate::loader::Loader;
-use crate::project::{BuildResult, CheckResult, ParamsResult};
+//!
+//! Inputs: one [`SourceFile`] per file (its id and text) and one [`Workspace`] (every file of
+//! the project by id). Queries, one per phase:
+//!
+//! - [`parse`]: a file's tree and syntax diagnostics. Re-runs only when that file's text changes.
+//! - [`resolve_imports`]: a file's import aliases resolved to file ids. Depends on the file's
+//!   tree and on which files exist.
+//! - [`module_interface`] and [`check_file`]: the type checker's view of a file. `check_file`
+//!   depends on the interfaces of the files it imports, not on their text, so editing a body
+//!   that keeps a module's interface re-checks only that module.
+//! - [`evaluate`]: params in, templates and manifest out, for one build request.
+//!
+//! Results carry their diagnostics (no accumulators), so a query's result is everything a
+//! front end needs from it.
 
-pub fn build(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> BuildResult {
-    let _ = (loader, entry, params);
-    BuildResult::default()
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::eval::interp::Interp;
+use crate::eval::{builtins, params as eval_params};
+use crate::loader::{Loader, resolve_relative};
+use crate::project::{BuildOutput, BuildResult, CheckResult, PARAMS_FILE, ParamsResult};
+use crate::source::Span;
+use crate::syntax::ast::{self, ImportTarget, ItemKind};
+use crate::types::{self, CheckInput, CheckOutput, ModuleInterface};
+use indexmap::IndexMap;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// One file of the project: its id (`main.cvl`, `std/vpc.cvl`) and its text.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: String,
+    #[returns(ref)]
+    pub text: String,
 }
 
+/// Every file of the project, by id. Files that could not be loaded are absent.
+#[salsa::input(debug)]
+pub struct Workspace {
+    #[returns(ref)]
+    pub files: BTreeMap<String, SourceFile>,
+}
+
+/// A build request: the entry file and the `NAME=VALUE` params.
+#[salsa::interned(debug)]
+pub struct BuildRequest<'db> {
+    #[returns(ref)]
+    pub entry: String,
+    #[returns(ref)]
+    pub params: Vec<(String, String)>,
+}
+
+#[salsa::db]
+pub trait Db: salsa::Database {
+    /// The project's file table.
+    fn workspace(&self) -> Workspace;
+}
+
+/// The database: salsa's storage, the workspace input, and a log of executed queries (for
+/// tests that prove what re-ran).
+#[salsa::db]
+#[derive(Clone)]
+pub struct CvlDb {
+    storage: salsa::Storage<Self>,
+    workspace: Option<Workspace>,
+    log: Arc<Mutex<Vec<salsa::DatabaseKeyIndex>>>,
+}
+
+impl Default for CvlDb {
+    fn default() -> Self {
+        let log: Arc<Mutex<Vec<salsa::DatabaseKeyIndex>>> = Arc::default();
+        let sink = log.clone();
+        let callback = Box::new(move |event: salsa::Event| {
+            if let salsa::EventKind::WillExecute { database_key } = event.kind
+                && let Ok(mut log) = sink.lock()
+            {
+                log.push(database_key);
+            }
+        });
+        let storage = salsa::Storage::builder().event_callback(callback).build();
+        let mut db = CvlDb { storage, workspace: None, log };
+        let workspace = Workspace::new(&db, BTreeMap::new());
+        db.workspace = Some(workspace);
+        db
+    }
+}
+
+#[salsa::db]
+impl salsa::Database for CvlDb {}
+
+#[salsa::db]
+impl Db for CvlDb {
+    fn workspace(&self) -> Workspace {
+        self.workspace.expect("the workspace is created with the database")
+    }
+}
+
+impl CvlDb {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `parse(Id(0))`-style names of the queries executed since the last call.
+    pub fn take_executed(&self) -> Vec<String> {
+        use salsa::Database as _;
+        let keys = match self.log.lock() {
+            Ok(mut log) => std::mem::take(&mut *log),
+            Err(_) => Vec::new(),
+        };
+        keys.into_iter().map(|k| format!("{}({:?})", self.ingredient_debug_name(k.ingredient_index()), k.key_index())).collect()
+    }
+
+    /// Sets the text of a file, adding it to the workspace when it is new.
+    pub fn set_file(&mut self, path: &str, text: String) -> SourceFile {
+        use salsa::Setter as _;
+        let workspace = self.workspace();
+        if let Some(&file) = workspace.files(self).get(path) {
+            if file.text(self) != &text {
+                file.set_text(self).to(text);
+            }
+            return file;
+        }
+        let file = SourceFile::new(self, path.to_string(), text);
+        let mut files = workspace.files(self).clone();
+        files.insert(path.to_string(), file);
+        workspace.set_files(self).to(files);
+        file
+    }
+
+    /// Removes a file from the workspace.
+    pub fn remove_file(&mut self, path: &str) {
+        use salsa::Setter as _;
+        let workspace = self.workspace();
+        if workspace.files(self).contains_key(path) {
+            let mut files = workspace.files(self).clone();
+            files.remove(path);
+            workspace.set_files(self).to(files);
+        }
+    }
+
+    pub fn file(&self, path: &str) -> Option<SourceFile> {
+        self.workspace().files(self).get(path).copied()
+    }
+
+    /// Loads the entry file and everything it imports, transitively, through the loader
+    /// (standard-library modules come from the compiler itself). Files already in the
+    /// workspace are not loaded again. Returns the files that could not be loaded.
+    pub fn load_project(&mut self, loader: &dyn Loader, entry: &str) -> Vec<String> {
+        let mut queue = vec![entry.to_string()];
+        let mut missing = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(path) = queue.pop() {
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            let file = match self.file(&path) {
+                Some(file) => file,
+                None => {
+                    let text = match path.strip_prefix("std/").and_then(|p| p.strip_suffix(".cvl")) {
+                        Some(name) => crate::stdlib::module(name).map(String::from).ok_or_else(|| format!("no module `{name}`")),
+                        None => loader.load(&path),
+                    };
+                    match text {
+                        Ok(text) => self.set_file(&path, text),
+                        Err(_) => {
+                            missing.push(path);
+                            continue;
+                        }
+                    }
+                }
+            };
+            let parsed = parse(self, file);
+            for item in &parsed.ast.items {
+                if let ItemKind::Import(import) = &item.kind
+                    && let Some(target) = import_path(&path, &import.target)
+                {
+                    queue.push(target);
+                }
+            }
+        }
+        missing
+    }
+}
+
+/// The file id an import names, relative to the importing file.
+pub fn import_path(importer: &str, target: &ImportTarget) -> Option<String> {
+    match target {
+        ImportTarget::Std(segments) => {
+            let names: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
+            Some(format!("std/{}.cvl", names.join("/")))
+        }
+        ImportTarget::File { path, .. } => resolve_relative(importer, path),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+/// A parsed file: its tree and its syntax diagnostics.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed {
+    pub ast: Arc<ast::File>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one file. Cached per file; re-runs only when the file's text changes.
+#[salsa::tracked(returns(ref))]
+pub fn parse(db: &dyn Db, file: SourceFile) -> Parsed {
+    let (ast, diagnostics) = crate::syntax::parse_file(file.path(db), file.text(db));
+    Parsed { ast: Arc::new(ast), diagnostics }
+}
+
+/// A file's imports: alias to the imported file (`None` when it does not exist or would
+/// close a cycle), with the diagnostics for those that failed.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ResolvedImports {
+    pub targets: Vec<(String, Option<SourceFile>)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Resolves a file's imports against the workspace. Cached per file; re-runs when the file's
+/// tree or the set of files changes.
+#[salsa::tracked(returns(ref))]
+pub fn resolve_imports(db: &dyn Db, file: SourceFile) -> ResolvedImports {
+    let parsed = parse(db, file);
+    let files = db.workspace().files(db);
+    let path = file.path(db);
+    let mut out = ResolvedImports::default();
+    for item in &parsed.ast.items {
+        let ItemKind::Import(import) = &item.kind else { continue };
+        let span = match &import.target {
+            ImportTarget::Std(segments) => segments.first().map(|s| s.span).unwrap_or(item.span).to(segments.last().map(|s| s.span).unwrap_or(item.span)),
+            ImportTarget::File { span, .. } => *span,
+        };
+        let target = import_path(path, &import.target).and_then(|p| files.get(&p).copied());
+        if target.is_none() {
+            let (message, known): (String, Vec<&str>) = match &import.target {
+                ImportTarget::Std(segments) => {
+                    let name: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
+                    (format!("the standard library has no module `std.{}`", name.join(".")), crate::stdlib::MODULES.iter().map(|(n, _)| *n).collect())
+                }
+                ImportTarget::File { path: p, .. } => (format!("cannot find the file `{p}`"), Vec::new()),
+            };
+            let mut diagnostic = Diagnostic::error(Code::UnresolvedImport, path.clone(), span, message);
+            if let ImportTarget::Std(segments) = &import.target
+                && let Some(last) = segments.last()
+            {
+                diagnostic = diagnostic.with_suggestion(&last.name, known.iter().copied());
+                if diagnostic.help.is_none() {
+                    diagnostic.help = Some(format!("the modules are {}", known.iter().map(|k| format!("`std.{k}`")).collect::<Vec<_>>().join(", ")));
+                }
+            }
+            out.diagnostics.push(diagnostic);
+        }
+        out.targets.push((import.alias.name.clone(), target));
+    }
+    out
+}
+
+/// True when `from` imports `to`, directly or through other files.
+fn reaches(db: &dyn Db, from: SourceFile, to: SourceFile) -> bool {
+    let mut stack = vec![from];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(file) = stack.pop() {
+        if file == to {
+            return true;
+        }
+        if !seen.insert(file.path(db).clone()) {
+            continue;
+        }
+        for (_, target) in &resolve_imports(db, file).targets {
+            if let Some(target) = target {
+                stack.push(*target);
+            }
+        }
+    }
+    false
+}
+
+/// Type-checks one file. Cached per file; re-runs when its tree changes or when the
+/// interface of a module it imports changes.
+#[salsa::tracked(returns(ref))]
+pub fn check_file(db: &dyn Db, file: SourceFile) -> CheckOutput {
+    let parsed = parse(db, file);
+    let resolved = resolve_imports(db, file);
+    let mut imports: IndexMap<String, Option<Arc<ModuleInterface>>> = IndexMap::new();
+    let mut cycle_diagnostics = Vec::new();
+    for (alias, target) in &resolved.targets {
+        let interface = match target {
+            Some(target) if reaches(db, *target, file) => {
+                let span = parsed
+                    .ast
+                    .items
+                    .iter()
+                    .find_map(|item| match &item.kind {
+                        ItemKind::Import(import) if import.alias.name == *alias => Some(item.span),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                cycle_diagnostics.push(Diagnostic::error(
+                    Code::ImportCycle,
+                    file.path(db).clone(),
+                    span,
+                    format!("`{}` and `{}` import each other", file.path(db), target.path(db)),
+                ));
+                None
+            }
+            Some(target) => Some(module_interface(db, *target).clone()),
+            None => None,
+        };
+        imports.insert(alias.clone(), interface);
+    }
+    let is_entry = !file.path(db).starts_with("std/") && is_entry_file(db, file);
+    let mut output = types::check_module(CheckInput { file: file.path(db), ast: &parsed.ast, imports: &imports, is_entry });
+    output.diagnostics.extend(cycle_diagnostics);
+    output
+}
+
+/// A file is an entry when no other file of the workspace imports it.
+fn is_entry_file(db: &dyn Db, file: SourceFile) -> bool {
+    let files = db.workspace().files(db);
+    !files.values().any(|other| *other != file && resolve_imports(db, *other).targets.iter().any(|(_, t)| *t == Some(file)))
+}
+
+/// What a module offers its importers. Separate from [`check_file`] so that importers are
+/// re-checked only when this changes.
+#[salsa::tracked(returns(ref))]
+pub fn module_interface(db: &dyn Db, file: SourceFile) -> Arc<ModuleInterface> {
+    check_file(db, file).interface.clone()
+}
+
+/// The outcome of one build: output when there is no error, and the diagnostics.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct BuildOutcome {
+    pub output: Option<BuildOutput>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Every diagnostic of the project before evaluation: syntax, imports, types, for the entry
+/// file and everything it imports.
+pub fn static_diagnostics(db: &dyn Db, entry: SourceFile) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for file in project_files(db, entry) {
+        diagnostics.extend(parse(db, file).diagnostics.iter().cloned());
+        diagnostics.extend(resolve_imports(db, file).diagnostics.iter().cloned());
+        diagnostics.extend(check_file(db, file).diagnostics.iter().cloned());
+    }
+    diagnostic::sort_and_dedup(&mut diagnostics);
+    diagnostics
+}
+
+/// The entry file and the files it imports, transitively, in a stable order (entry first).
+pub fn project_files(db: &dyn Db, entry: SourceFile) -> Vec<SourceFile> {
+    let mut order = vec![entry];
+    let mut index = 0;
+    while index < order.len() {
+        let file = order[index];
+        for (_, target) in &resolve_imports(db, file).targets {
+            if let Some(target) = target
+                && !order.contains(target)
+            {
+                order.push(*target);
+            }
+        }
+        index += 1;
+    }
+    order
+}
+
+/// Evaluates and lowers a project for one set of params. Cached per request.
+#[salsa::tracked(returns(ref))]
+pub fn evaluate<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> BuildOutcome {
+    let Some(entry) = db.workspace().files(db).get(request.entry(db)).copied() else {
+        return BuildOutcome::default();
+    };
+    let mut diagnostics = static_diagnostics(db, entry);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return BuildOutcome { output: None, diagnostics };
+    }
+    let files = project_files(db, entry);
+    let entry_ast = parse(db, entry).ast.clone();
+    let (param_values, param_diagnostics) = eval_params::read(entry.path(db), &entry_ast, request.params(db));
+    if !param_diagnostics.is_empty() {
+        diagnostics.extend(param_diagnostics);
+        return BuildOutcome { output: None, diagnostics };
+    }
+    let asts: Vec<Arc<ast::File>> = files.iter().map(|f| parse(db, *f).ast.clone()).collect();
+    let modules = files
+        .iter()
+        .zip(asts.iter())
+        .map(|(file, ast)| {
+            let imports = resolve_imports(db, *file)
+                .targets
+                .iter()
+                .map(|(alias, target)| (alias.clone(), target.and_then(|t| files.iter().position(|f| *f == t))))
+                .collect();
+            (file.path(db).clone(), &**ast, imports)
+        })
+        .collect();
+    let mut interp = Interp::new(modules, param_values);
+    interp.register_all();
+    interp.force_all();
+    let output = if interp.diagnostics.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        let values = final_param_values(&mut interp, &entry_ast);
+        let output = crate::cfn::lower::lower(&mut interp, &values);
+        if interp.diagnostics.iter().any(Diagnostic::is_error) { None } else { output }
+    };
+    if output.is_none() && interp.diagnostics.is_empty() {
+        interp.diagnostics.push(Diagnostic::error(Code::NoStacks, entry.path(db).clone(), Span::default(), "the build failed"));
+    }
+    diagnostics.extend(std::mem::take(&mut interp.diagnostics));
+    diagnostic::sort_and_dedup(&mut diagnostics);
+    BuildOutcome { output, diagnostics }
+}
+
+/// Every param's value in this build (given or default), for the manifest.
+fn final_param_values(interp: &mut Interp<'_>, entry: &ast::File) -> IndexMap<String, serde_json::Value> {
+    let scope = interp.modules[0].scope;
+    let mut values = IndexMap::new();
+    for (_, param) in eval_params::declarations(entry) {
+        if let Ok(value) = interp.lookup(scope, &param.name.name, param.name.span) {
+            values.insert(param.name.name.clone(), builtins::to_json(&value).unwrap_or(serde_json::Value::Null));
+        }
+    }
+    values
+}
+
+// ---------------------------------------------------------------------------------------------
+// The front door's implementations (see `project.rs`)
+
+fn sources(db: &CvlDb, params: &[(String, String)]) -> IndexMap<String, String> {
+    let mut sources: IndexMap<String, String> = db.workspace().files(db).iter().map(|(path, file)| (path.clone(), file.text(db).clone())).collect();
+    sources.insert(PARAMS_FILE.to_string(), eval_params::params_text(params).0);
+    sources
+}
+
+fn missing_entry(entry: &str) -> Diagnostic {
+    Diagnostic::error(Code::IoError, entry, Span::default(), format!("cannot read `{entry}`"))
+}
+
+pub fn build(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> BuildResult {
+    let mut db = CvlDb::new();
+    db.load_project(loader, entry);
+    if db.file(entry).is_none() {
+        return BuildResult { output: None, diagnostics: vec![missing_entry(entry)], sources: sources(&db, params) };
+    }
+    let request = BuildRequest::new(&db, entry.to_string(), params.to_vec());
+    let outcome = evaluate(&db, request).clone();
+    BuildResult { output: outcome.output, diagnostics: outcome.diagnostics, sources: sources(&db, params) }
+}
+
+/// At most this many param assignments are evaluated by `check`.
+const MAX_ASSIGNMENTS: usize = 64;
+
 pub fn check(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> CheckResult {
-    let _ = (loader, entry, params);
-    CheckResult::default()
+    let mut db = CvlDb::new();
+    db.load_project(loader, entry);
+    let Some(entry_file) = db.file(entry) else {
+        return CheckResult { diagnostics: vec![missing_entry(entry)], sources: sources(&db, params), assignments: Vec::new() };
+    };
+    let assignments = assignments(&db, entry_file, params);
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for assignment in &assignments {
+        let request = BuildRequest::new(&db, entry.to_string(), assignment.clone());
+        let outcome = evaluate(&db, request);
+        let extra: Vec<&(String, String)> = assignment.iter().filter(|a| !params.contains(a)).collect();
+        for diagnostic in &outcome.diagnostics {
+            let mut diagnostic = diagnostic.clone();
+            if !extra.is_empty() && !diagnostics.iter().any(|d| d.code == diagnostic.code && d.span == diagnostic.span && d.file == diagnostic.file) {
+                let when = extra.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+                let is_static = static_diagnostics(&db, entry_file).contains(&diagnostic);
+                if !is_static {
+                    diagnostic.help = Some(match diagnostic.help.take() {
+                        Some(help) => format!("{help} (found with {when})"),
+                        None => format!("found with {when}"),
+                    });
+                }
+            } else if diagnostics.iter().any(|d| d.code == diagnostic.code && d.span == diagnostic.span && d.file == diagnostic.file) {
+                continue;
+            }
+            diagnostics.push(diagnostic);
+        }
+    }
+    diagnostic::sort_and_dedup(&mut diagnostics);
+    CheckResult { diagnostics, sources: sources(&db, params), assignments }
+}
+
+/// The given params plus every combination of the literal-union params left unset.
+fn assignments(db: &CvlDb, entry: SourceFile, params: &[(String, String)]) -> Vec<Vec<(String, String)>> {
+    let ast = parse(db, entry).ast.clone();
+    let mut assignments = vec![params.to_vec()];
+    for (_, param) in eval_params::declarations(&ast) {
+        if params.iter().any(|(name, _)| *name == param.name.name) {
+            continue;
+        }
+        if let (eval_params::ParamKind::Literals(values), _) = eval_params::kind_of(&ast, &param.ty) {
+            if values.is_empty() || assignments.len() * values.len() > MAX_ASSIGNMENTS {
+                continue;
+            }
+            assignments = assignments
+                .into_iter()
+                .flat_map(|assignment| {
+                    values.iter().map(move |value| {
+                        let mut next = assignment.clone();
+                        next.push((param.name.name.clone(), value.clone()));
+                        next
+                    })
+                })
+                .collect();
+        }
+    }
+    assignments
 }
 
 pub fn params(loader: &dyn Loader, entry: &str) -> ParamsResult {
-    let _ = (loader, entry);
-    ParamsResult::default()
+    let mut db = CvlDb::new();
+    db.load_project(loader, entry);
+    let Some(entry_file) = db.file(entry) else {
+        return ParamsResult { params: Vec::new(), diagnostics: vec![missing_entry(entry)], sources: sources(&db, &[]) };
+    };
+    let parsed = parse(&db, entry_file);
+    ParamsResult { params: eval_params::infos(&parsed.ast), diagnostics: parsed.diagnostics.clone(), sources: sources(&db, &[]) }
 }

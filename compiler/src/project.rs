@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 /// One stack's template.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StackTemplate {
     /// The stack's name as declared (`backend`); the file is `<name>.template.json`.
     pub name: String,
@@ -14,7 +14,7 @@ pub struct StackTemplate {
 }
 
 /// What a successful build produces.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildOutput {
     /// The stacks in deploy order.
     pub stacks: Vec<StackTemplate>,

@@ -1,3 +1,6 @@
-//! CloudFormation: the resource schemas, the template model, lowering and emission.
+//! CloudFormation: the resource schemas, facts drawn from them, lowering and emission.
 
+pub mod facts;
+pub mod lower;
 pub mod schema;
+pub mod yaml;

@@ -58,6 +58,9 @@ pub enum ItemKind {
     If(IfItems),
     /// `for x in expr { items }` among declarations
     For(ForItems),
+    /// `tags { Project: "canvalo" }` inside a stack: tags applied to every resource of the stack
+    /// whose type has a `Tags` property (a resource's own tags win).
+    Tags(Expr),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -1,0 +1,1398 @@
+//! The interpreter: evaluates a checked project for one assignment of its params.
+//!
+//! Everything lives in arenas (scopes, slots, resources, stacks) addressed by index, so values
+//! can refer to scopes without reference cycles. Declarations are registered first (phase 1:
+//! every name gets a slot, every resource its logical ID) and forced afterwards (phase 2), so
+//! that declarations may refer to each other in any order. Slots are lazy: a `let` is evaluated
+//! on first use, at most once; a slot met again while it is being evaluated is a recursion.
+
+use super::value::{Deploy, FnRef, ResourceIdx, ScopeIdx, SubPart, Value, display};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{self, BinaryOp, ExprKind, ItemKind, UnaryOp};
+use indexmap::IndexMap;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// Evaluation stops with `step-budget-exceeded` after this many steps.
+pub const STEP_BUDGET: u64 = 10_000_000;
+/// Lists, strings and ranges longer than this are `limit-exceeded`.
+pub const MAX_LEN: usize = 1_000_000;
+/// How deeply evaluation may nest (calls, lazy lets, nested expressions).
+const MAX_DEPTH: usize = 350;
+
+/// Evaluation stopped; the reason is already in the diagnostics (or was reported earlier).
+#[derive(Debug, Clone, Copy)]
+pub struct Abort;
+pub type R<T> = Result<T, Abort>;
+
+pub struct ModuleData<'a> {
+    pub file: String,
+    pub ast: &'a ast::File,
+    pub scope: ScopeIdx,
+    /// Import alias to module index (`None`: could not be resolved).
+    pub imports: IndexMap<String, Option<usize>>,
+}
+
+/// Where declarations in a scope put their resources and how their logical IDs are formed.
+#[derive(Clone, Debug, Default)]
+pub struct DeclCtx {
+    pub stack: usize,
+    /// PascalCase names of the enclosing component instances.
+    pub prefix: String,
+    /// 1-based positions in the enclosing `for` blocks of this component or stack.
+    pub suffix: String,
+}
+
+pub struct ScopeData {
+    pub parent: Option<ScopeIdx>,
+    pub module: usize,
+    pub names: IndexMap<String, usize>,
+    /// Present for scopes that hold declarations (stacks, instances, declaration blocks).
+    pub decl: Option<DeclCtx>,
+    /// Component outputs (instance scopes): name to slot.
+    pub outputs: IndexMap<String, usize>,
+    /// What phase 2 must force in this scope.
+    pub tasks: Vec<Task>,
+    /// A scope made by a declaration-level `if` or `for`: its declarations belong to the
+    /// enclosing stack or instance.
+    pub block_child: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Task {
+    Slot(usize),
+    Resource(ResourceIdx),
+    Check { item: ItemRef },
+    Block(usize),
+}
+
+/// A declaration in some module: module index and a pointer-free path to it.
+#[derive(Clone, Copy, Debug)]
+pub struct ItemRef {
+    pub module: usize,
+    pub scope: ScopeIdx,
+    pub id: usize,
+}
+
+enum SlotState<'a> {
+    Expr { expr: &'a ast::Expr, scope: ScopeIdx },
+    /// A `let` whose value is a component instance, declared in a declaration scope.
+    Instance { name: &'a ast::Ident, expr: &'a ast::Expr, scope: ScopeIdx },
+    /// A name declared inside a declaration-level `if` or `for` block.
+    BlockName { block: usize, name: String },
+    Value(Value),
+    InProgress,
+    Poisoned,
+}
+
+struct Slot<'a> {
+    state: SlotState<'a>,
+    module: usize,
+    span: Span,
+}
+
+pub struct BlockData<'a> {
+    pub scope: ScopeIdx,
+    pub kind: BlockKind<'a>,
+    /// The child scopes, once expanded: one for an `if` (None when no branch was taken), one
+    /// per element for a `for`.
+    pub expanded: Option<Vec<ScopeIdx>>,
+    pub in_progress: bool,
+}
+
+pub enum BlockKind<'a> {
+    If(&'a ast::IfItems),
+    For(&'a ast::ForItems),
+}
+
+pub struct ResourceData<'a> {
+    pub stack: usize,
+    pub logical_id: String,
+    pub decl: &'a ast::Resource,
+    pub scope: ScopeIdx,
+    pub properties: Option<Value>,
+    pub options: Option<Value>,
+    pub in_progress: bool,
+    pub failed: bool,
+}
+
+pub struct OutputData<'a> {
+    pub logical_id: String,
+    pub decl: &'a ast::Output,
+    pub scope: ScopeIdx,
+    pub value: Option<Value>,
+    pub export: Option<Value>,
+}
+
+pub struct StackData<'a> {
+    pub name: String,
+    pub module: usize,
+    pub span: Span,
+    pub scope: ScopeIdx,
+    pub resources: IndexMap<String, ResourceIdx>,
+    pub outputs: Vec<OutputData<'a>>,
+    pub tags: Option<(&'a ast::Expr, ScopeIdx)>,
+    pub tag_values: Option<Value>,
+}
+
+pub struct Interp<'a> {
+    pub modules: Vec<ModuleData<'a>>,
+    pub scopes: Vec<ScopeData>,
+    slots: Vec<Slot<'a>>,
+    pub blocks: Vec<BlockData<'a>>,
+    pub resources: Vec<ResourceData<'a>>,
+    pub stacks: Vec<StackData<'a>>,
+    checks: Vec<(&'a ast::Check, ScopeIdx)>,
+    pending: VecDeque<ScopeIdx>,
+    pub diagnostics: Vec<Diagnostic>,
+    steps: u64,
+    depth: usize,
+    budget_exceeded: bool,
+    pub params: IndexMap<String, Value>,
+}
+
+/// Converts `load_balancer` to `LoadBalancer` for logical IDs.
+pub fn pascal_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for ch in name.chars() {
+        if ch == '_' || ch == '-' {
+            upper = true;
+        } else if upper {
+            out.extend(ch.to_uppercase());
+            upper = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+impl<'a> Interp<'a> {
+    /// Sets up the modules (index 0 is the entry file). `modules` gives each module's file id,
+    /// tree and import aliases (alias to module index).
+    pub fn new(modules: Vec<(String, &'a ast::File, IndexMap<String, Option<usize>>)>, params: IndexMap<String, Value>) -> Self {
+        let mut interp = Interp {
+            modules: Vec::new(),
+            scopes: Vec::new(),
+            slots: Vec::new(),
+            blocks: Vec::new(),
+            resources: Vec::new(),
+            stacks: Vec::new(),
+            checks: Vec::new(),
+            pending: VecDeque::new(),
+            diagnostics: Vec::new(),
+            steps: 0,
+            depth: 0,
+            budget_exceeded: false,
+            params,
+        };
+        for (index, (file, ast, imports)) in modules.into_iter().enumerate() {
+            let scope = interp.new_scope(None, index, None);
+            interp.modules.push(ModuleData { file, ast, scope, imports });
+        }
+        interp
+    }
+
+    fn new_scope(&mut self, parent: Option<ScopeIdx>, module: usize, decl: Option<DeclCtx>) -> ScopeIdx {
+        self.scopes.push(ScopeData {
+            parent,
+            module,
+            names: IndexMap::new(),
+            decl,
+            outputs: IndexMap::new(),
+            tasks: Vec::new(),
+            block_child: false,
+        });
+        self.scopes.len() - 1
+    }
+
+    fn new_slot(&mut self, state: SlotState<'a>, module: usize, span: Span) -> usize {
+        self.slots.push(Slot { state, module, span });
+        self.slots.len() - 1
+    }
+
+    fn bind(&mut self, scope: ScopeIdx, name: &str, value: Value, span: Span) {
+        let module = self.scopes[scope].module;
+        let slot = self.new_slot(SlotState::Value(value), module, span);
+        self.scopes[scope].names.insert(name.to_string(), slot);
+    }
+
+    pub fn file_of(&self, scope: ScopeIdx) -> &str {
+        &self.modules[self.scopes[scope].module].file
+    }
+
+    pub fn error(&mut self, scope: ScopeIdx, code: Code, span: Span, message: impl Into<String>) -> Abort {
+        let file = self.file_of(scope).to_string();
+        self.diagnostics.push(Diagnostic::error(code, file, span, message));
+        Abort
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Phase 1: registering declarations
+
+    /// Registers every module's top-level declarations and the entry file's stacks.
+    pub fn register_all(&mut self) {
+        for module in 0..self.modules.len() {
+            let scope = self.modules[module].scope;
+            let ast = self.modules[module].ast;
+            let imports: Vec<(String, Option<usize>)> =
+                self.modules[module].imports.iter().map(|(a, m)| (a.clone(), *m)).collect();
+            for (alias, target) in imports {
+                if let Some(target) = target {
+                    self.bind(scope, &alias, Value::Module(target), Span::default());
+                }
+            }
+            let mut top_level_decls = Vec::new();
+            for item in &ast.items {
+                match &item.kind {
+                    ItemKind::Let(decl) => self.register_let(scope, decl),
+                    ItemKind::Fn(decl) => {
+                        let value = Value::Fn(FnRef::Declared { module, name: decl.name.name.as_str().into() });
+                        self.bind(scope, &decl.name.name, value, decl.name.span);
+                    }
+                    ItemKind::Component(decl) => {
+                        let value = Value::Component { module, name: decl.name.name.as_str().into() };
+                        self.bind(scope, &decl.name.name, value, decl.name.span);
+                    }
+                    ItemKind::Param(decl) if module == 0 => {
+                        let state = match (self.params.get(&decl.name.name), &decl.default) {
+                            (Some(value), _) => SlotState::Value(value.clone()),
+                            (None, Some(default)) => SlotState::Expr { expr: default, scope },
+                            (None, None) => SlotState::Value(Value::Null),
+                        };
+                        let slot = self.new_slot(state, module, decl.name.span);
+                        self.scopes[scope].names.insert(decl.name.name.clone(), slot);
+                    }
+                    ItemKind::Stack(_) if module == 0 => {}
+                    ItemKind::Resource(_)
+                    | ItemKind::Output(_)
+                    | ItemKind::Check(_)
+                    | ItemKind::If(_)
+                    | ItemKind::For(_)
+                    | ItemKind::Tags(_)
+                        if module == 0 =>
+                    {
+                        top_level_decls.push(item)
+                    }
+                    _ => {}
+                }
+            }
+            if module == 0 {
+                for item in &ast.items {
+                    if let ItemKind::Stack(stack) = &item.kind {
+                        let index = self.stacks.len();
+                        self.bind(scope, &stack.name.name, Value::Stack(index), stack.name.span);
+                        self.stacks.push(StackData {
+                            name: stack.name.name.clone(),
+                            module,
+                            span: stack.name.span,
+                            scope: usize::MAX,
+                            resources: IndexMap::new(),
+                            outputs: Vec::new(),
+                            tags: None,
+                            tag_values: None,
+                        });
+                    }
+                }
+                if !top_level_decls.is_empty() {
+                    // Top-level declarations of the entry file form the stack `main`, whose
+                    // scope is the module scope itself.
+                    let index = self.stacks.len();
+                    self.stacks.push(StackData {
+                        name: "main".into(),
+                        module,
+                        span: top_level_decls[0].span,
+                        scope,
+                        resources: IndexMap::new(),
+                        outputs: Vec::new(),
+                        tags: None,
+                        tag_values: None,
+                    });
+                    self.scopes[scope].decl = Some(DeclCtx { stack: index, ..DeclCtx::default() });
+                    for item in top_level_decls {
+                        self.register_decl_item(scope, item);
+                    }
+                    self.pending.push_back(scope);
+                }
+                let mut stack_index = 0;
+                for item in &ast.items {
+                    if let ItemKind::Stack(stack) = &item.kind {
+                        let ctx = DeclCtx { stack: stack_index, ..DeclCtx::default() };
+                        let stack_scope = self.new_scope(Some(scope), module, Some(ctx));
+                        self.stacks[stack_index].scope = stack_scope;
+                        for inner in &stack.items {
+                            self.register_decl_item(stack_scope, inner);
+                        }
+                        self.pending.push_back(stack_scope);
+                        stack_index += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn register_let(&mut self, scope: ScopeIdx, decl: &'a ast::Let) {
+        let module = self.scopes[scope].module;
+        let state = if matches!(decl.value.kind, ExprKind::Instantiate { .. }) && self.scopes[scope].decl.is_some() {
+            SlotState::Instance { name: &decl.name, expr: &decl.value, scope }
+        } else {
+            SlotState::Expr { expr: &decl.value, scope }
+        };
+        let slot = self.new_slot(state, module, decl.name.span);
+        self.scopes[scope].names.insert(decl.name.name.clone(), slot);
+        self.scopes[scope].tasks.push(Task::Slot(slot));
+    }
+
+    /// Registers one declaration of a stack, component instance or declaration block.
+    fn register_decl_item(&mut self, scope: ScopeIdx, item: &'a ast::Item) {
+        let module = self.scopes[scope].module;
+        let ctx = self.scopes[scope].decl.clone().unwrap_or_default();
+        match &item.kind {
+            ItemKind::Let(decl) => self.register_let(scope, decl),
+            ItemKind::Resource(decl) => {
+                let logical_id = format!("{}{}{}", ctx.prefix, decl.name.name, ctx.suffix);
+                let index = self.resources.len();
+                self.resources.push(ResourceData {
+                    stack: ctx.stack,
+                    logical_id: logical_id.clone(),
+                    decl,
+                    scope,
+                    properties: None,
+                    options: None,
+                    in_progress: false,
+                    failed: false,
+                });
+                self.bind(scope, &decl.name.name, Value::Resource(index), decl.name.span);
+                self.scopes[scope].tasks.push(Task::Resource(index));
+                self.add_logical_id(ctx.stack, logical_id, index, scope);
+            }
+            ItemKind::Output(decl) => {
+                if self.is_instance_scope(scope) {
+                    let slot = self.new_slot(SlotState::Expr { expr: &decl.value, scope }, module, decl.name.span);
+                    let name = format!("{}{}", decl.name.name, ctx.suffix);
+                    let instance = self.instance_scope_of(scope);
+                    self.scopes[instance].outputs.insert(name, slot);
+                    self.scopes[scope].tasks.push(Task::Slot(slot));
+                } else {
+                    let logical_id = format!("{}{}", pascal_case(&decl.name.name), ctx.suffix);
+                    let stack = &mut self.stacks[ctx.stack];
+                    if let Some(previous) = stack.outputs.iter().find(|o| o.logical_id == logical_id) {
+                        let previous_span = previous.decl.name.span;
+                        let file = self.file_of(scope).to_string();
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                Code::LogicalIdCollision,
+                                file,
+                                decl.name.span,
+                                format!("output `{logical_id}` is declared twice in stack `{}`", self.stacks[ctx.stack].name),
+                            )
+                            .with_label(previous_span, "first declared here"),
+                        );
+                        return;
+                    }
+                    stack.outputs.push(OutputData { logical_id, decl, scope, value: None, export: None });
+                    // outputs are forced when the stack is lowered
+                }
+            }
+            ItemKind::Check(decl) => {
+                let id = self.checks.len();
+                self.checks.push((decl, scope));
+                self.scopes[scope].tasks.push(Task::Check { item: ItemRef { module, scope, id } });
+            }
+            ItemKind::Tags(expr) => {
+                let stack = &mut self.stacks[ctx.stack];
+                stack.tags = Some((expr, scope));
+            }
+            ItemKind::If(block) => self.register_block(scope, BlockKind::If(block)),
+            ItemKind::For(block) => self.register_block(scope, BlockKind::For(block)),
+            // params inside components are bound when the instance is created; other
+            // declarations are misplaced and were reported by the checker
+            _ => {}
+        }
+    }
+
+    fn is_instance_scope(&self, scope: ScopeIdx) -> bool {
+        let instance = self.instance_scope_of(scope);
+        self.stacks.iter().all(|s| s.scope != instance) && self.modules.iter().all(|m| m.scope != instance)
+    }
+
+    /// The nearest enclosing scope that is not a declaration block: the instance or stack scope.
+    fn instance_scope_of(&self, mut scope: ScopeIdx) -> ScopeIdx {
+        while self.scopes[scope].block_child {
+            match self.scopes[scope].parent {
+                Some(parent) => scope = parent,
+                None => break,
+            }
+        }
+        scope
+    }
+
+    fn add_logical_id(&mut self, stack: usize, logical_id: String, index: ResourceIdx, scope: ScopeIdx) {
+        let span = self.resources[index].decl.name.span;
+        if !logical_id.chars().all(|c| c.is_ascii_alphanumeric()) || logical_id.len() > 255 {
+            self.error(
+                scope,
+                Code::InvalidLogicalId,
+                span,
+                format!("logical ID `{logical_id}` must be alphanumeric and at most 255 characters"),
+            );
+            return;
+        }
+        if let Some(&previous) = self.stacks[stack].resources.get(&logical_id) {
+            let previous_scope = self.resources[previous].scope;
+            let previous_file = self.file_of(previous_scope).to_string();
+            let previous_span = self.resources[previous].decl.name.span;
+            let file = self.file_of(scope).to_string();
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::LogicalIdCollision,
+                    file,
+                    span,
+                    format!("two resources get the logical ID `{logical_id}` in stack `{}`", self.stacks[stack].name),
+                )
+                .with_label_in(previous_file, previous_span, "the other one is declared here")
+                .with_help("rename one of them, or bind the component instances to different names"),
+            );
+            self.resources[index].failed = true;
+            return;
+        }
+        self.stacks[stack].resources.insert(logical_id, index);
+    }
+
+    fn register_block(&mut self, scope: ScopeIdx, kind: BlockKind<'a>) {
+        let index = self.blocks.len();
+        let items: Vec<&'a ast::Item> = match &kind {
+            BlockKind::If(b) => b.then_items.iter().chain(b.else_items.iter()).collect(),
+            BlockKind::For(b) => b.items.iter().collect(),
+        };
+        self.blocks.push(BlockData { scope, kind, expanded: None, in_progress: false });
+        let mut names = Vec::new();
+        for item in items {
+            declared_names(item, &mut names);
+        }
+        let module = self.scopes[scope].module;
+        for (name, span) in names {
+            if self.scopes[scope].names.contains_key(&name) {
+                continue;
+            }
+            let slot = self.new_slot(SlotState::BlockName { block: index, name: name.clone() }, module, span);
+            self.scopes[scope].names.insert(name, slot);
+        }
+        self.scopes[scope].tasks.push(Task::Block(index));
+    }
+
+    /// Evaluates a block's condition or iterable and registers the chosen declarations.
+    fn expand_block(&mut self, index: usize) -> R<()> {
+        let scope = self.blocks[index].scope;
+        if self.blocks[index].in_progress {
+            let span = match &self.blocks[index].kind {
+                BlockKind::If(b) => b.condition.span,
+                BlockKind::For(b) => b.iterable.span,
+            };
+            return Err(self.error(scope, Code::Recursion, span, "this condition depends on a declaration inside its own block"));
+        }
+        if self.blocks[index].expanded.is_some() {
+            return Ok(());
+        }
+        self.blocks[index].in_progress = true;
+        let result = self.expand_block_inner(index, scope);
+        self.blocks[index].in_progress = false;
+        let children = result?;
+        self.blocks[index].expanded = Some(children.clone());
+        for child in children {
+            self.pending.push_back(child);
+        }
+        Ok(())
+    }
+
+    fn expand_block_inner(&mut self, index: usize, scope: ScopeIdx) -> R<Vec<ScopeIdx>> {
+        let module = self.scopes[scope].module;
+        let ctx = self.scopes[scope].decl.clone().unwrap_or_default();
+        match self.blocks[index].kind {
+            BlockKind::If(block) => {
+                let condition = self.eval(&block.condition, scope)?;
+                let taken = self.expect_bool(condition, &block.condition, scope)?;
+                let items = if taken { &block.then_items } else { &block.else_items };
+                if items.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let child = self.new_scope(Some(scope), module, Some(ctx));
+                self.mark_block_child(index, child);
+                for item in items {
+                    self.register_decl_item(child, item);
+                }
+                Ok(vec![child])
+            }
+            BlockKind::For(block) => {
+                let iterable = self.eval(&block.iterable, scope)?;
+                let elements = self.expect_list(iterable, &block.iterable, scope)?;
+                let mut children = Vec::new();
+                for (position, element) in elements.iter().enumerate() {
+                    let child_ctx = DeclCtx { suffix: format!("{}{}", ctx.suffix, position + 1), ..ctx.clone() };
+                    let child = self.new_scope(Some(scope), module, Some(child_ctx));
+                    self.mark_block_child(index, child);
+                    self.bind(child, &block.var.name, element.clone(), block.var.span);
+                    for item in &block.items {
+                        self.register_decl_item(child, item);
+                    }
+                    children.push(child);
+                }
+                Ok(children)
+            }
+        }
+    }
+
+    fn mark_block_child(&mut self, _index: usize, child: ScopeIdx) {
+        self.scopes[child].block_child = true;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Phase 2: forcing everything
+
+    /// Forces every declaration of every stack (and of the instances and blocks they create),
+    /// and runs the checks.
+    pub fn force_all(&mut self) {
+        while let Some(scope) = self.pending.pop_front() {
+            let tasks = self.scopes[scope].tasks.clone();
+            for task in tasks {
+                if self.budget_exceeded {
+                    return;
+                }
+                let _ = match task {
+                    Task::Slot(slot) => self.force(slot).map(|_| ()),
+                    Task::Resource(index) => self.force_resource(index),
+                    Task::Block(index) => self.expand_block(index),
+                    Task::Check { item } => self.run_check(item.id),
+                };
+            }
+        }
+        for stack in 0..self.stacks.len() {
+            self.force_outputs(stack);
+        }
+    }
+
+    fn force_outputs(&mut self, stack: usize) {
+        for index in 0..self.stacks[stack].outputs.len() {
+            let (decl, scope) = {
+                let output = &self.stacks[stack].outputs[index];
+                (output.decl, output.scope)
+            };
+            if let Ok(value) = self.eval(&decl.value, scope) {
+                self.stacks[stack].outputs[index].value = Some(value);
+            }
+            if let Some(export) = &decl.export
+                && let Ok(value) = self.eval(export, scope)
+            {
+                self.stacks[stack].outputs[index].export = Some(value);
+            }
+        }
+        if let Some((expr, scope)) = self.stacks[stack].tags
+            && let Ok(value) = self.eval(expr, scope)
+        {
+            let value = self.to_data(value, expr.span, scope);
+            if let Ok(value) = value {
+                self.stacks[stack].tag_values = Some(value);
+            }
+        }
+    }
+
+    pub fn force_resource(&mut self, index: ResourceIdx) -> R<()> {
+        if self.resources[index].properties.is_some() {
+            return Ok(());
+        }
+        if self.resources[index].failed {
+            return Err(Abort);
+        }
+        let scope = self.resources[index].scope;
+        let decl = self.resources[index].decl;
+        if self.resources[index].in_progress {
+            return Err(self.error(
+                scope,
+                Code::Recursion,
+                decl.name.span,
+                format!("the properties of `{}` depend on themselves", decl.name.name),
+            ));
+        }
+        self.resources[index].in_progress = true;
+        let properties = self.eval(&decl.properties, scope).and_then(|v| self.to_data(v, decl.properties.span, scope));
+        let options = match &decl.options {
+            Some(options) => self.eval(options, scope).map(Some),
+            None => Ok(None),
+        };
+        self.resources[index].in_progress = false;
+        match (properties, options) {
+            (Ok(properties), Ok(options)) => {
+                self.resources[index].properties = Some(properties);
+                self.resources[index].options = options;
+                Ok(())
+            }
+            _ => {
+                self.resources[index].failed = true;
+                Err(Abort)
+            }
+        }
+    }
+
+    fn run_check(&mut self, id: usize) -> R<()> {
+        let (check, scope) = self.checks[id];
+        let value = self.eval(&check.condition, scope)?;
+        let passed = self.expect_bool(value, &check.condition, scope)?;
+        if passed {
+            return Ok(());
+        }
+        let message = match &check.message {
+            Some(message) => match self.eval(message, scope)? {
+                Value::Str(s) => s.to_string(),
+                other => display(&other),
+            },
+            None => "the condition is false".to_string(),
+        };
+        let file = self.file_of(scope).to_string();
+        let mut diagnostic = Diagnostic::error(Code::CheckFailed, file, check.condition.span, format!("check failed: {message}"));
+        let mut facts = Vec::new();
+        self.explain(&check.condition, scope, &mut facts);
+        for (span, text) in facts {
+            diagnostic = diagnostic.with_label(span, text);
+        }
+        self.diagnostics.push(diagnostic);
+        Ok(())
+    }
+
+    /// The values of the operands of the comparisons in a failed check, as labels.
+    fn explain(&mut self, expr: &'a ast::Expr, scope: ScopeIdx, facts: &mut Vec<(Span, String)>) {
+        if facts.len() >= 8 {
+            return;
+        }
+        match &expr.kind {
+            ExprKind::Binary { op: BinaryOp::And | BinaryOp::Or, lhs, rhs } => {
+                self.explain(lhs, scope, facts);
+                self.explain(rhs, scope, facts);
+            }
+            ExprKind::Unary { op: UnaryOp::Not, operand } => self.explain(operand, scope, facts),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                for side in [lhs, rhs] {
+                    if is_literal(side) {
+                        continue;
+                    }
+                    if let Ok(value) = self.eval(side, scope) {
+                        facts.push((side.span, format!("this is {}", display(&value))));
+                    }
+                }
+            }
+            _ if !is_literal(expr) => {
+                if let Ok(value) = self.eval(expr, scope) {
+                    facts.push((expr.span, format!("this is {}", display(&value))));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Names and slots
+
+    pub fn lookup(&mut self, scope: ScopeIdx, name: &str, span: Span) -> R<Value> {
+        let mut current = Some(scope);
+        while let Some(s) = current {
+            if let Some(&slot) = self.scopes[s].names.get(name) {
+                return self.force(slot);
+            }
+            current = self.scopes[s].parent;
+        }
+        if name == "aws" {
+            return Ok(Value::Aws);
+        }
+        if let Some(builtin) = super::builtins::lookup(name) {
+            return Ok(Value::Fn(FnRef::Builtin(builtin)));
+        }
+        // The checker reports unresolved names; an import that failed to resolve lands here too.
+        let module = self.scopes[scope].module;
+        if self.modules[module].imports.contains_key(name) {
+            return Err(Abort);
+        }
+        Err(self.error(scope, Code::UnresolvedName, span, format!("`{name}` is not declared")))
+    }
+
+    fn force(&mut self, slot: usize) -> R<Value> {
+        let state = std::mem::replace(&mut self.slots[slot].state, SlotState::InProgress);
+        let result = match state {
+            SlotState::Value(value) => {
+                self.slots[slot].state = SlotState::Value(value.clone());
+                return Ok(value);
+            }
+            SlotState::Poisoned => {
+                self.slots[slot].state = SlotState::Poisoned;
+                return Err(Abort);
+            }
+            SlotState::InProgress => {
+                let module = self.slots[slot].module;
+                let file = self.modules[module].file.clone();
+                let span = self.slots[slot].span;
+                self.diagnostics.push(Diagnostic::error(
+                    Code::Recursion,
+                    file,
+                    span,
+                    "this declaration depends on itself",
+                ));
+                self.slots[slot].state = SlotState::Poisoned;
+                return Err(Abort);
+            }
+            SlotState::Expr { expr, scope } => self.eval(expr, scope),
+            SlotState::Instance { name, expr, scope } => self.instantiate(name, expr, scope),
+            SlotState::BlockName { block, name } => self.block_value(block, &name),
+        };
+        self.slots[slot].state = match &result {
+            Ok(value) => SlotState::Value(value.clone()),
+            Err(_) => SlotState::Poisoned,
+        };
+        result
+    }
+
+    fn block_value(&mut self, block: usize, name: &str) -> R<Value> {
+        self.expand_block(block)?;
+        let children = self.blocks[block].expanded.clone().unwrap_or_default();
+        let mut values = Vec::new();
+        for child in &children {
+            match self.scopes[*child].names.get(name).copied() {
+                Some(slot) => values.push(self.force(slot)?),
+                None => values.push(Value::Null),
+            }
+        }
+        match self.blocks[block].kind {
+            BlockKind::If(_) => Ok(values.into_iter().next().unwrap_or(Value::Null)),
+            BlockKind::For(_) => Ok(Value::list(values)),
+        }
+    }
+
+    /// Creates a component instance: binds its params (lazily, in the caller's scope),
+    /// registers its declarations with the instance's logical-ID prefix, and queues them.
+    fn instantiate(&mut self, name: &'a ast::Ident, expr: &'a ast::Expr, scope: ScopeIdx) -> R<Value> {
+        let ExprKind::Instantiate { component, args } = &expr.kind else {
+            return self.eval(expr, scope);
+        };
+        let Value::Component { module, name: component_name } = self.eval(component, scope)? else {
+            return Err(self.error(scope, Code::NotCallable, component.span, "this is not a component"));
+        };
+        let Some(decl) = self.modules[module].ast.items.iter().find_map(|item| match &item.kind {
+            ItemKind::Component(c) if c.name.name == *component_name => Some(c),
+            _ => None,
+        }) else {
+            return Err(Abort);
+        };
+        let outer = self.scopes[scope].decl.clone().unwrap_or_default();
+        let ctx = DeclCtx {
+            stack: outer.stack,
+            prefix: format!("{}{}{}", outer.prefix, pascal_case(&name.name), outer.suffix),
+            suffix: String::new(),
+        };
+        let module_scope = self.modules[module].scope;
+        let instance = self.new_scope(Some(module_scope), module, Some(ctx));
+        // params: given args (evaluated in the caller's scope), then defaults (in the instance)
+        let mut given: IndexMap<&str, &'a ast::Expr> = IndexMap::new();
+        let mut spreads = Vec::new();
+        for entry in args {
+            match entry {
+                ast::RecordEntry::Field { key, value } => {
+                    given.insert(key.name.as_str(), value);
+                }
+                ast::RecordEntry::Spread(value) => spreads.push(value),
+            }
+        }
+        let mut spread_values: IndexMap<String, Value> = IndexMap::new();
+        for spread in spreads {
+            let value = self.eval(spread, scope)?;
+            if let Value::Record(fields) = self.to_data(value, spread.span, scope)? {
+                for (k, v) in fields.iter() {
+                    spread_values.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        for item in &decl.items {
+            if let ItemKind::Param(param) = &item.kind {
+                let state = if let Some(value) = given.get(param.name.name.as_str()) {
+                    SlotState::Expr { expr: value, scope }
+                } else if let Some(value) = spread_values.get(&param.name.name) {
+                    SlotState::Value(value.clone())
+                } else if let Some(default) = &param.default {
+                    SlotState::Expr { expr: default, scope: instance }
+                } else {
+                    SlotState::Value(Value::Null)
+                };
+                let slot = self.new_slot(state, module, param.name.span);
+                self.scopes[instance].names.insert(param.name.name.clone(), slot);
+            }
+        }
+        for item in &decl.items {
+            self.register_decl_item(instance, item);
+        }
+        self.pending.push_back(instance);
+        Ok(Value::Instance(instance))
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Expressions
+
+    fn step(&mut self, scope: ScopeIdx, span: Span) -> R<()> {
+        if self.budget_exceeded {
+            return Err(Abort);
+        }
+        self.steps += 1;
+        if self.steps > STEP_BUDGET {
+            self.budget_exceeded = true;
+            return Err(self.error(
+                scope,
+                Code::StepBudgetExceeded,
+                span,
+                format!("evaluation took more than {STEP_BUDGET} steps"),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn eval(&mut self, expr: &'a ast::Expr, scope: ScopeIdx) -> R<Value> {
+        self.step(scope, expr.span)?;
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(scope, Code::LimitExceeded, expr.span, "evaluation is nested too deeply"));
+        }
+        self.depth += 1;
+        let result = self.eval_inner(expr, scope);
+        self.depth -= 1;
+        result
+    }
+
+    fn eval_inner(&mut self, expr: &'a ast::Expr, scope: ScopeIdx) -> R<Value> {
+        match &expr.kind {
+            ExprKind::Null => Ok(Value::Null),
+            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
+            ExprKind::Int(i) => Ok(Value::Int(*i)),
+            ExprKind::Number(text) => match text.parse::<f64>() {
+                Ok(n) => Ok(Value::Number(n)),
+                Err(_) => Err(self.error(scope, Code::SyntaxError, expr.span, format!("`{text}` is not a number"))),
+            },
+            ExprKind::Str(parts) => self.eval_string(parts, scope),
+            ExprKind::Name(name) => self.lookup(scope, name, expr.span),
+            ExprKind::List(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(self.eval(item, scope)?);
+                }
+                Ok(Value::list(values))
+            }
+            ExprKind::ListFor(comp) => self.eval_list_for(comp, scope),
+            ExprKind::Record(entries) => self.eval_record(entries, scope),
+            ExprKind::MapFor(comp) => self.eval_map_for(comp, scope),
+            ExprKind::Field { base, name } => {
+                let value = self.eval(base, scope)?;
+                self.field(value, name, base.span, scope)
+            }
+            ExprKind::Index { base, index } => {
+                let value = self.eval(base, scope)?;
+                let index_value = self.eval(index, scope)?;
+                self.index(value, index_value, expr.span, index.span, scope)
+            }
+            ExprKind::Call { callee, args } => {
+                let function = self.eval(callee, scope)?;
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    values.push(self.eval(arg, scope)?);
+                }
+                self.call(function, values, args, expr.span, scope)
+            }
+            ExprKind::Instantiate { .. } => Err(self.error(
+                scope,
+                Code::MisplacedInstance,
+                expr.span,
+                "a component instance must be the value of a `let` in a stack or component",
+            )),
+            ExprKind::Unary { op, operand } => {
+                let value = self.eval(operand, scope)?;
+                self.unary(*op, value, operand, scope)
+            }
+            ExprKind::Binary { op, lhs, rhs } => self.eval_binary(*op, lhs, rhs, expr.span, scope),
+            ExprKind::If { condition, then_branch, else_branch } => {
+                let value = self.eval(condition, scope)?;
+                if self.expect_bool(value, condition, scope)? {
+                    self.eval(then_branch, scope)
+                } else {
+                    self.eval(else_branch, scope)
+                }
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                let value = self.eval(scrutinee, scope)?;
+                let text = match &value {
+                    Value::Str(s) => s.clone(),
+                    other => {
+                        let message = format!("`match` needs a string known at build time, found {}", other.kind());
+                        return Err(self.error(scope, Code::DeployTimeValue, scrutinee.span, message));
+                    }
+                };
+                for arm in arms {
+                    let matched = match &arm.pattern {
+                        ast::Pattern::Wildcard(_) => true,
+                        ast::Pattern::Literals(literals) => literals.iter().any(|(l, _)| **l == *text),
+                    };
+                    if matched {
+                        return self.eval(&arm.body, scope);
+                    }
+                }
+                Err(self.error(scope, Code::NonExhaustiveMatch, expr.span, format!("no arm matches {:?}", &*text)))
+            }
+            ExprKind::Range { start, end } => {
+                let start_value = self.eval(start, scope)?;
+                let end_value = self.eval(end, scope)?;
+                let (Value::Int(a), Value::Int(b)) = (&start_value, &end_value) else {
+                    return Err(self.error(scope, Code::TypeMismatch, expr.span, "a range needs two integers"));
+                };
+                let (a, b) = (*a, *b);
+                if b.saturating_sub(a) > MAX_LEN as i64 {
+                    return Err(self.error(scope, Code::LimitExceeded, expr.span, format!("a range may hold at most {MAX_LEN} numbers")));
+                }
+                Ok(Value::list((a..b.max(a)).map(Value::Int).collect()))
+            }
+            ExprKind::Block { lets, value } => {
+                let module = self.scopes[scope].module;
+                let block = self.new_scope(Some(scope), module, None);
+                for decl in lets {
+                    self.register_let(block, decl);
+                }
+                self.eval(value, block)
+            }
+        }
+    }
+
+    fn eval_string(&mut self, parts: &'a [ast::StrPart], scope: ScopeIdx) -> R<Value> {
+        let mut out: Vec<SubPart> = Vec::new();
+        let mut text = String::new();
+        for part in parts {
+            match part {
+                ast::StrPart::Lit(s) => text.push_str(s),
+                ast::StrPart::Interp(expr) => {
+                    let value = self.eval(expr, scope)?;
+                    match value {
+                        Value::Str(s) => text.push_str(&s),
+                        Value::Int(i) => text.push_str(&i.to_string()),
+                        Value::Number(n) => text.push_str(&super::value::format_number(n)),
+                        Value::Bool(b) => text.push_str(if b { "true" } else { "false" }),
+                        Value::Null => {
+                            return Err(self.error(scope, Code::NullValue, expr.span, "cannot interpolate `null`"));
+                        }
+                        Value::Resource(_) | Value::Deploy(_) => {
+                            if let Value::Deploy(d) = &value
+                                && let Deploy::Sub(inner) = &**d
+                            {
+                                for p in inner {
+                                    match p {
+                                        SubPart::Lit(s) => text.push_str(s),
+                                        SubPart::Value(v) => {
+                                            out.push(SubPart::Lit(std::mem::take(&mut text)));
+                                            out.push(SubPart::Value(v.clone()));
+                                        }
+                                    }
+                                }
+                                continue;
+                            }
+                            out.push(SubPart::Lit(std::mem::take(&mut text)));
+                            out.push(SubPart::Value(value));
+                        }
+                        other => {
+                            let message = format!("cannot interpolate a {}", other.kind());
+                            return Err(self.error(scope, Code::TypeMismatch, expr.span, message));
+                        }
+                    }
+                }
+            }
+            if text.len() > MAX_LEN {
+                return Err(self.error(scope, Code::LimitExceeded, Span::default(), "a string grew past 1,000,000 bytes"));
+            }
+        }
+        if out.is_empty() {
+            return Ok(Value::str(text));
+        }
+        out.push(SubPart::Lit(text));
+        out.retain(|p| !matches!(p, SubPart::Lit(s) if s.is_empty()));
+        Ok(Value::Deploy(Rc::new(Deploy::Sub(out))))
+    }
+
+    fn eval_list_for(&mut self, comp: &'a ast::Comprehension, scope: ScopeIdx) -> R<Value> {
+        let iterable = self.eval(&comp.iterable, scope)?;
+        let items = self.expect_list(iterable, &comp.iterable, scope)?;
+        let module = self.scopes[scope].module;
+        let mut out = Vec::new();
+        for (position, item) in items.iter().enumerate() {
+            let inner = self.new_scope(Some(scope), module, None);
+            if let Some(index_var) = &comp.index_var {
+                self.bind(inner, &index_var.name, Value::Int(position as i64), index_var.span);
+            }
+            self.bind(inner, &comp.var.name, item.clone(), comp.var.span);
+            if let Some(condition) = &comp.condition {
+                let keep = self.eval(condition, inner)?;
+                if !self.expect_bool(keep, condition, inner)? {
+                    continue;
+                }
+            }
+            out.push(self.eval(&comp.body, inner)?);
+        }
+        Ok(Value::list(out))
+    }
+
+    fn eval_map_for(&mut self, comp: &'a ast::MapComprehension, scope: ScopeIdx) -> R<Value> {
+        let iterable = self.eval(&comp.iterable, scope)?;
+        let items = self.expect_list(iterable, &comp.iterable, scope)?;
+        let module = self.scopes[scope].module;
+        let mut out = IndexMap::new();
+        for (position, item) in items.iter().enumerate() {
+            let inner = self.new_scope(Some(scope), module, None);
+            if let Some(index_var) = &comp.index_var {
+                self.bind(inner, &index_var.name, Value::Int(position as i64), index_var.span);
+            }
+            self.bind(inner, &comp.var.name, item.clone(), comp.var.span);
+            if let Some(condition) = &comp.condition {
+                let keep = self.eval(condition, inner)?;
+                if !self.expect_bool(keep, condition, inner)? {
+                    continue;
+                }
+            }
+            let key = match self.eval(&comp.key, inner)? {
+                Value::Str(s) => s.to_string(),
+                other => {
+                    let message = format!("a map key must be a string known at build time, found {}", other.kind());
+                    return Err(self.error(inner, Code::TypeMismatch, comp.key.span, message));
+                }
+            };
+            let value = self.eval(&comp.value, inner)?;
+            out.insert(key, value);
+        }
+        Ok(Value::record(out))
+    }
+
+    fn eval_record(&mut self, entries: &'a [ast::RecordEntry], scope: ScopeIdx) -> R<Value> {
+        let mut fields = IndexMap::new();
+        for entry in entries {
+            match entry {
+                ast::RecordEntry::Field { key, value } => {
+                    let value = self.eval(value, scope)?;
+                    fields.insert(key.name.clone(), value);
+                }
+                ast::RecordEntry::Spread(expr) => {
+                    let value = self.eval(expr, scope)?;
+                    match self.to_data(value, expr.span, scope)? {
+                        Value::Record(spread) => {
+                            for (k, v) in spread.iter() {
+                                fields.insert(k.clone(), v.clone());
+                            }
+                        }
+                        Value::Null => {}
+                        other => {
+                            let message = format!("only a record can be spread, found {}", other.kind());
+                            return Err(self.error(scope, Code::TypeMismatch, expr.span, message));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Value::record(fields))
+    }
+
+    /// Turns instances into records of their outputs, recursively, so the value is plain data.
+    pub fn to_data(&mut self, value: Value, span: Span, scope: ScopeIdx) -> R<Value> {
+        match value {
+            Value::Instance(instance) => {
+                let outputs: Vec<(String, usize)> = self.scopes[instance].outputs.iter().map(|(k, v)| (k.clone(), *v)).collect();
+                let mut fields = IndexMap::new();
+                for (name, slot) in outputs {
+                    let value = self.force(slot)?;
+                    fields.insert(name, self.to_data(value, span, scope)?);
+                }
+                Ok(Value::record(fields))
+            }
+            Value::List(items) if items.iter().any(needs_conversion) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    out.push(self.to_data(item.clone(), span, scope)?);
+                }
+                Ok(Value::list(out))
+            }
+            Value::Record(fields) if fields.values().any(needs_conversion) => {
+                let mut out = IndexMap::new();
+                for (k, v) in fields.iter() {
+                    out.insert(k.clone(), self.to_data(v.clone(), span, scope)?);
+                }
+                Ok(Value::record(out))
+            }
+            other => Ok(other),
+        }
+    }
+
+    fn field(&mut self, value: Value, name: &'a ast::Ident, span: Span, scope: ScopeIdx) -> R<Value> {
+        match value {
+            Value::Record(fields) => Ok(fields.get(&name.name).cloned().unwrap_or(Value::Null)),
+            Value::Instance(instance) => match self.scopes[instance].outputs.get(&name.name).copied() {
+                Some(slot) => self.force(slot),
+                None => Err(self.error(scope, Code::UnknownField, name.span, format!("the instance has no output `{}`", name.name))),
+            },
+            Value::Stack(stack) => {
+                let stack_scope = self.stacks[stack].scope;
+                if let Some(&slot) = self.scopes[stack_scope].names.get(&name.name) {
+                    return self.force(slot);
+                }
+                let output = self.stacks[stack].outputs.iter().position(|o| o.decl.name.name == name.name);
+                match output {
+                    Some(index) => {
+                        let (decl, output_scope) = (self.stacks[stack].outputs[index].decl, self.stacks[stack].outputs[index].scope);
+                        self.eval(&decl.value, output_scope)
+                    }
+                    None => {
+                        let message = format!("stack `{}` has no member `{}`", self.stacks[stack].name, name.name);
+                        Err(self.error(scope, Code::UnknownField, name.span, message))
+                    }
+                }
+            }
+            Value::Module(module) => {
+                let module_scope = self.modules[module].scope;
+                match self.scopes[module_scope].names.get(&name.name).copied() {
+                    Some(slot) => self.force(slot),
+                    None => Err(self.error(scope, Code::UnresolvedName, name.span, format!("the module has no `{}`", name.name))),
+                }
+            }
+            Value::Resource(index) => self.resource_field(index, name, scope),
+            Value::Aws => match super::builtins::pseudo(&name.name) {
+                Some(deploy) => Ok(Value::Deploy(Rc::new(deploy))),
+                None => Err(self.error(scope, Code::UnknownField, name.span, format!("`aws` has no `{}`", name.name))),
+            },
+            Value::Null => Err(self.error(scope, Code::NullValue, span, format!("cannot read `{}` of null", name.name))),
+            other => {
+                let message = format!("a {} has no field `{}`", other.kind(), name.name);
+                Err(self.error(scope, Code::UnknownField, name.span, message))
+            }
+        }
+    }
+
+    /// `r.Name`: `Fn::GetAtt` for an attribute; the property's value for a property that is not
+    /// an attribute (so checks can read what a resource was given).
+    fn resource_field(&mut self, index: ResourceIdx, name: &'a ast::Ident, _scope: ScopeIdx) -> R<Value> {
+        let type_name = self.resources[index].decl.type_name.name.clone();
+        if !crate::cfn::facts::is_property_not_attribute(&type_name, &name.name) {
+            return Ok(Value::Deploy(Rc::new(Deploy::GetAtt(index, name.name.as_str().into()))));
+        }
+        self.force_resource(index)?;
+        match &self.resources[index].properties {
+            Some(Value::Record(props)) => Ok(props.get(&name.name).cloned().unwrap_or(Value::Null)),
+            _ => Ok(Value::Null),
+        }
+    }
+
+    fn index(&mut self, base: Value, index: Value, span: Span, index_span: Span, scope: ScopeIdx) -> R<Value> {
+        match (base, index) {
+            (Value::List(items), Value::Int(i)) => {
+                let position = if i < 0 { items.len() as i64 + i } else { i };
+                match usize::try_from(position).ok().and_then(|p| items.get(p)) {
+                    Some(v) => Ok(v.clone()),
+                    None => {
+                        let message = format!("index {i} is outside the list of {} elements", items.len());
+                        Err(self.error(scope, Code::IndexOutOfBounds, index_span, message))
+                    }
+                }
+            }
+            (Value::Record(fields), Value::Str(key)) => match fields.get(&*key) {
+                Some(v) => Ok(v.clone()),
+                None => {
+                    let known: Vec<&str> = fields.keys().map(String::as_str).collect();
+                    let file = self.file_of(scope).to_string();
+                    self.diagnostics.push(
+                        Diagnostic::error(Code::IndexOutOfBounds, file, index_span, format!("the map has no key {:?}", &*key))
+                            .with_suggestion(&key, known),
+                    );
+                    Err(Abort)
+                }
+            },
+            (base @ (Value::Deploy(_) | Value::Resource(_)), Value::Int(i)) => {
+                Ok(Value::Deploy(Rc::new(Deploy::Select(i, base))))
+            }
+            (Value::Null, _) => Err(self.error(scope, Code::NullValue, span, "cannot index null")),
+            (base, index) => {
+                let message = format!("cannot index a {} with a {}", base.kind(), index.kind());
+                Err(self.error(scope, Code::DeployTimeValue, index_span, message))
+            }
+        }
+    }
+
+    fn call(&mut self, function: Value, args: Vec<Value>, arg_exprs: &'a [ast::Expr], span: Span, scope: ScopeIdx) -> R<Value> {
+        match function {
+            Value::Fn(FnRef::Builtin(name)) => super::builtins::call(self, name, args, arg_exprs, span, scope),
+            Value::Fn(FnRef::Declared { module, name }) => {
+                let Some(decl) = self.modules[module].ast.items.iter().find_map(|item| match &item.kind {
+                    ItemKind::Fn(f) if f.name.name == *name => Some(f),
+                    _ => None,
+                }) else {
+                    return Err(Abort);
+                };
+                let module_scope = self.modules[module].scope;
+                let frame = self.new_scope(Some(module_scope), module, None);
+                let mut args = args.into_iter();
+                for param in &decl.params {
+                    match args.next() {
+                        Some(value) => self.bind(frame, &param.name.name, value, param.name.span),
+                        None => match &param.default {
+                            Some(default) => {
+                                let value = self.eval(default, frame)?;
+                                self.bind(frame, &param.name.name, value, param.name.span);
+                            }
+                            None => self.bind(frame, &param.name.name, Value::Null, param.name.span),
+                        },
+                    }
+                }
+                self.eval(&decl.body, frame)
+            }
+            other => Err(self.error(scope, Code::NotCallable, span, format!("a {} cannot be called", other.kind()))),
+        }
+    }
+
+    fn unary(&mut self, op: UnaryOp, value: Value, operand: &'a ast::Expr, scope: ScopeIdx) -> R<Value> {
+        match (op, value) {
+            (UnaryOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
+            (UnaryOp::Neg, Value::Int(i)) => match i.checked_neg() {
+                Some(n) => Ok(Value::Int(n)),
+                None => Err(self.error(scope, Code::ArithmeticOverflow, operand.span, "the negation overflows")),
+            },
+            (UnaryOp::Neg, Value::Number(n)) => Ok(Value::Number(-n)),
+            (_, value) => Err(self.deploy_or_type_error(&value, operand.span, scope)),
+        }
+    }
+
+    fn deploy_or_type_error(&mut self, value: &Value, span: Span, scope: ScopeIdx) -> Abort {
+        if value.is_deploy_time() {
+            self.error(scope, Code::DeployTimeValue, span, "this value is known only at deploy time, but is needed at build time")
+        } else {
+            self.error(scope, Code::TypeMismatch, span, format!("unexpected {}", value.kind()))
+        }
+    }
+
+    fn eval_binary(&mut self, op: BinaryOp, lhs: &'a ast::Expr, rhs: &'a ast::Expr, span: Span, scope: ScopeIdx) -> R<Value> {
+        match op {
+            BinaryOp::And | BinaryOp::Or => {
+                let left = self.eval(lhs, scope)?;
+                let left = self.expect_bool(left, lhs, scope)?;
+                if (op == BinaryOp::And) != left {
+                    return Ok(Value::Bool(left));
+                }
+                let right = self.eval(rhs, scope)?;
+                Ok(Value::Bool(self.expect_bool(right, rhs, scope)?))
+            }
+            BinaryOp::Coalesce => {
+                let left = self.eval(lhs, scope)?;
+                if matches!(left, Value::Null) { self.eval(rhs, scope) } else { Ok(left) }
+            }
+            _ => {
+                let left = self.eval(lhs, scope)?;
+                let right = self.eval(rhs, scope)?;
+                super::ops::binary(self, op, left, right, lhs, rhs, span, scope)
+            }
+        }
+    }
+
+    pub fn expect_bool(&mut self, value: Value, expr: &'a ast::Expr, scope: ScopeIdx) -> R<bool> {
+        match value {
+            Value::Bool(b) => Ok(b),
+            other => Err(self.deploy_or_type_error(&other, expr.span, scope)),
+        }
+    }
+
+    pub fn expect_list(&mut self, value: Value, expr: &'a ast::Expr, scope: ScopeIdx) -> R<Rc<Vec<Value>>> {
+        match value {
+            Value::List(items) => Ok(items),
+            other => Err(self.deploy_or_type_error(&other, expr.span, scope)),
+        }
+    }
+
+    /// Compares two build-time values structurally; deploy-time values cannot be compared.
+    pub fn equal(&mut self, left: &Value, right: &Value, span: Span, scope: ScopeIdx) -> R<bool> {
+        Ok(match (left, right) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Int(a), Value::Number(b)) | (Value::Number(b), Value::Int(a)) => (*a as f64) == *b,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::List(a), Value::List(b)) => {
+                if a.len() != b.len() {
+                    return Ok(false);
+                }
+                for (x, y) in a.iter().zip(b.iter()) {
+                    if !self.equal(x, y, span, scope)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            (Value::Record(a), Value::Record(b)) => {
+                if a.len() != b.len() {
+                    return Ok(false);
+                }
+                for (k, x) in a.iter() {
+                    let Some(y) = b.get(k) else { return Ok(false) };
+                    if !self.equal(x, y, span, scope)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            (Value::Resource(a), Value::Resource(b)) => a == b,
+            (a, b) if a.is_deploy_time() || b.is_deploy_time() => {
+                return Err(self.error(
+                    scope,
+                    Code::DeployTimeValue,
+                    span,
+                    "values known only at deploy time cannot be compared at build time",
+                ));
+            }
+            (Value::Instance(_), _) | (_, Value::Instance(_)) => {
+                let a = self.to_data(left.clone(), span, scope)?;
+                let b = self.to_data(right.clone(), span, scope)?;
+                if matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_)) {
+                    return Ok(false);
+                }
+                return self.equal(&a, &b, span, scope);
+            }
+            _ => false,
+        })
+    }
+}
+
+fn needs_conversion(value: &Value) -> bool {
+    match value {
+        Value::Instance(_) => true,
+        Value::List(items) => items.iter().any(needs_conversion),
+        Value::Record(fields) => fields.values().any(needs_conversion),
+        _ => false,
+    }
+}
+
+fn is_literal(expr: &ast::Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Number(_) => true,
+        ExprKind::Str(parts) => parts.iter().all(|p| matches!(p, ast::StrPart::Lit(_))),
+        ExprKind::Unary { operand, .. } => is_literal(operand),
+        _ => false,
+    }
+}
+
+/// The names a declaration makes visible in its scope (for `if`/`for` blocks: recursively).
+pub fn declared_names(item: &ast::Item, out: &mut Vec<(String, Span)>) {
+    match &item.kind {
+        ItemKind::Let(decl) => out.push((decl.name.name.clone(), decl.name.span)),
+        ItemKind::Resource(decl) => out.push((decl.name.name.clone(), decl.name.span)),
+        ItemKind::If(block) => {
+            for inner in block.then_items.iter().chain(block.else_items.iter()) {
+                declared_names(inner, out);
+            }
+        }
+        ItemKind::For(block) => {
+            for inner in &block.items {
+                declared_names(inner, out);
+            }
+        }
+        _ => {}
+    }
+}
