@@ -158,7 +158,10 @@ impl CvlDb {
                 Some(file) => file,
                 None => {
                     let text = match path.strip_prefix("std/").and_then(|p| p.strip_suffix(".cvl")) {
-                        Some(name) => crate::stdlib::module(name).map(String::from).ok_or_else(|| format!("no module `{name}`")),
+                        Some(name) => loader
+                            .load_std(name)
+                            .or_else(|| crate::stdlib::module(name).map(String::from))
+                            .ok_or_else(|| format!("no module `{name}`")),
                         None => loader.load(&path),
                     };
                     match text {

@@ -7,6 +7,14 @@ use indexmap::IndexMap;
 /// (`main.cvl`, `lib/net.cvl`). Standard-library modules (`std/...`) never reach the loader.
 pub trait Loader {
     fn load(&self, path: &str) -> Result<String, String>;
+
+    /// The text of standard-library module `name` (`vpc` for `std.vpc`) when the loader
+    /// overrides the embedded one (the CLI does, with `CVL_STDLIB_DIR`, for working on the
+    /// standard library without rebuilding). `None`: use the embedded module.
+    fn load_std(&self, name: &str) -> Option<String> {
+        let _ = name;
+        None
+    }
 }
 
 /// Files held in memory, keyed by project-relative path.

@@ -1,4 +1,5 @@
-//! The standard library: `.cvl` modules embedded into the compiler.
+//! The standard library: `.cvl` modules embedded into the compiler (`stdlib/` at the
+//! repository root). `import std.vpc` loads `std/vpc.cvl`.
 
 /// The text of the standard-library module `std.<name>` (file id `std/<name>.cvl`).
 pub fn module(name: &str) -> Option<&'static str> {
@@ -6,4 +7,7 @@ pub fn module(name: &str) -> Option<&'static str> {
 }
 
 /// Every standard-library module: its name and text.
-pub const MODULES: &[(&str, &str)] = &[];
+pub const MODULES: &[(&str, &str)] = &[
+    ("ecs", include_str!("../../stdlib/ecs.cvl")),
+    ("vpc", include_str!("../../stdlib/vpc.cvl")),
+];

@@ -1,23 +1,39 @@
 //! Facts about resource types that evaluation and lowering need, answered from the schemas.
 
-/// How a resource type takes its `Tags`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+use super::schema::{self, PropType};
+
+/// How a resource type takes its tags.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TagsFormat {
-    /// `[{ Key, Value }]`
-    List,
-    /// `{ key: value }`
-    Map,
+    /// `Tags: [{ Key, Value }]` under the given property name.
+    List(String),
+    /// `Tags: { key: value }` under the given property name.
+    Map(String),
 }
 
-/// `Some` when the type has a `Tags` property, with its shape.
+/// `Some` when the type has a settable tags property, with its name and shape.
 pub fn tags_format(type_name: &str) -> Option<TagsFormat> {
-    let _ = type_name;
-    None
+    let rt = schema::resource_type(type_name)?;
+    let name = rt.tag_property.clone()?;
+    let property = rt.properties.get(&name)?;
+    match &property.ty {
+        PropType::List(inner) => match &**inner {
+            PropType::Object(def) => {
+                let def = schema::definition(rt, def)?;
+                (def.properties.contains_key("Key") && def.properties.contains_key("Value")).then_some(TagsFormat::List(name))
+            }
+            _ => None,
+        },
+        PropType::Map(_) | PropType::Json => Some(TagsFormat::Map(name)),
+        _ => None,
+    }
 }
 
 /// True when `name` is an input property of the type and not a `Fn::GetAtt` attribute, so
 /// `r.name` reads the value the resource was given rather than asking CloudFormation.
 pub fn is_property_not_attribute(type_name: &str, name: &str) -> bool {
-    let _ = (type_name, name);
-    false
+    match schema::resource_type(type_name) {
+        Some(rt) => rt.attribute_type(name).is_none() && rt.properties.contains_key(name),
+        None => false,
+    }
 }

@@ -287,8 +287,8 @@ impl<'i, 'a> Lowering<'i, 'a> {
             return Err(self.error(Code::TypeMismatch, "`tags` must be a record of strings"));
         };
         match format {
-            facts::TagsFormat::List => {
-                let mut list: Vec<Json> = match properties.remove("Tags") {
+            facts::TagsFormat::List(property) => {
+                let mut list: Vec<Json> = match properties.remove(&property) {
                     Some(Json::Array(items)) => items,
                     _ => Vec::new(),
                 };
@@ -298,17 +298,17 @@ impl<'i, 'a> Lowering<'i, 'a> {
                         list.push(json!({ "Key": key, "Value": value }));
                     }
                 }
-                properties.insert("Tags".into(), Json::Array(list));
+                properties.insert(property, Json::Array(list));
             }
-            facts::TagsFormat::Map => {
-                let mut map = match properties.remove("Tags") {
+            facts::TagsFormat::Map(property) => {
+                let mut map = match properties.remove(&property) {
                     Some(Json::Object(map)) => map,
                     _ => Map::new(),
                 };
                 for (key, value) in tags {
                     map.entry(key).or_insert(value);
                 }
-                properties.insert("Tags".into(), Json::Object(map));
+                properties.insert(property, Json::Object(map));
             }
         }
         Ok(())

@@ -1,1 +1,641 @@
-//! STUB: replaced by the lazily decoded, embedded CloudFormation resource schemas.
+//! Every CloudFormation resource type, typed: the resource-provider schemas that cfn-lint 1.58.0
+//! bundles (us-east-1, 1,854 types), in a compact form embedded in the binary and decoded lazily.
+//!
+//! The data (`schema/resources.bin`, written by `scripts/gen-cfn-schemas.py`; see
+//! `docs/schemas.md`) is a table of types and a few dozen raw-deflate blocks, each holding the
+//! compact JSON of consecutive types. The first lookup reads the table (names stay borrowed from
+//! the embedded bytes); a type is decoded the first time it is asked for, by inflating its block
+//! only up to the end of that type, and is then cached for the life of the process. No IO; it
+//! builds for wasm32.
+//!
+//! Property types follow the compact grammar `s i n b j` (string, integer, number, boolean, free
+//! JSON), `L<T>` (list), `M<T>` (map with string keys), `@Def` (an object shape in
+//! [`ResourceType::definitions`]) and `A|B` (union).
+
+use std::sync::OnceLock;
+
+use indexmap::IndexMap;
+use miniz_oxide::inflate::TINFLStatus;
+use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
+use serde::Deserialize;
+
+/// The embedded data: see the module docs and `scripts/gen-cfn-schemas.py` for the layout.
+static DATA: &[u8] = include_bytes!("schema/resources.bin");
+
+/// Where the data comes from: cfn-lint version, licence and schema date.
+pub const NOTICE: &str = include_str!("schema/NOTICE");
+
+/// The cfn-lint release whose bundled schemas were compacted.
+pub const CFN_LINT_VERSION: &str = "1.58.0";
+
+const MAGIC: &[u8] = b"CVLCFN1\n";
+
+/// One CloudFormation resource type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceType {
+    /// `AWS::S3::Bucket`.
+    pub name: String,
+    /// One line (at most 160 characters), markdown links stripped.
+    pub doc: Option<String>,
+    /// The properties a template may set, sorted by name. Read-only properties are not here.
+    pub properties: IndexMap<String, Property>,
+    /// Top-level read-only properties (outputs such as `Arn`): not settable, often `GetAtt`-able.
+    pub read_only: Vec<String>,
+    /// `Fn::GetAtt` attributes with their types, as cfn-lint allows them; nested ones are dotted
+    /// (`Endpoint.Address`).
+    pub attributes: IndexMap<String, PropType>,
+    /// Regular expressions (full match) of further attribute names, e.g. `Outputs\..*` for
+    /// `AWS::CloudFormation::Stack`. See [`ResourceType::attribute_type`].
+    pub attribute_patterns: Vec<String>,
+    /// The properties that identify a resource (what `Ref` returns, in most cases); nested ones
+    /// are dotted (`StorageLensConfiguration.Id`).
+    pub primary_identifier: Vec<String>,
+    /// Whether the type supports tags.
+    pub taggable: bool,
+    /// The top-level property holding the tags (`Tags` mostly), when it is settable.
+    pub tag_property: Option<String>,
+    /// Object shapes referred to by [`PropType::Object`], sorted by name. Inline anonymous
+    /// objects get synthesized names `Parent~Property`.
+    pub definitions: IndexMap<String, Definition>,
+}
+
+/// An object shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    pub properties: IndexMap<String, Property>,
+}
+
+/// One property of a resource type or of a definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Property {
+    pub ty: PropType,
+    pub required: bool,
+    /// The allowed values (of each element, for a list or map), as strings (`"400"` for an
+    /// integer). Enums longer than 64 values are dropped.
+    pub enum_values: Option<Vec<String>>,
+    /// Changing it replaces the resource (top-level properties only).
+    pub create_only: bool,
+    /// One line (at most 160 characters), markdown links stripped.
+    pub doc: Option<String>,
+}
+
+/// The type of a property or attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PropType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// Free JSON: policy documents, untyped objects, anything.
+    Json,
+    List(Box<PropType>),
+    /// A JSON object with arbitrary string keys.
+    Map(Box<PropType>),
+    /// A definition name, see [`definition`].
+    Object(String),
+    Union(Vec<PropType>),
+}
+
+impl PropType {
+    /// Human-readable: `string`, `list of Tag`, `map of string`, `integer or string`.
+    pub fn display(&self, rt: &ResourceType) -> String {
+        match self {
+            PropType::String => "string".into(),
+            PropType::Integer => "integer".into(),
+            PropType::Number => "number".into(),
+            PropType::Boolean => "boolean".into(),
+            PropType::Json => "json".into(),
+            PropType::List(t) => format!("list of {}", t.display(rt)),
+            PropType::Map(t) => format!("map of {}", t.display(rt)),
+            PropType::Object(name) if rt.definitions.contains_key(name) => name.replace('~', "."),
+            PropType::Object(_) => "object".into(),
+            PropType::Union(ts) => {
+                let parts: Vec<String> = ts.iter().map(|t| t.display(rt)).collect();
+                parts.join(" or ")
+            }
+        }
+    }
+
+    /// Parses the compact grammar (`L<@Tag>`, `i|s`); `None` if malformed.
+    pub fn parse(s: &str) -> Option<PropType> {
+        let (t, rest) = parse_union(s)?;
+        rest.is_empty().then_some(t)
+    }
+
+    /// The definition names this type mentions, in order.
+    pub fn object_names(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.collect_names(&mut out);
+        out
+    }
+
+    fn collect_names<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            PropType::List(t) | PropType::Map(t) => t.collect_names(out),
+            PropType::Object(n) => out.push(n),
+            PropType::Union(ts) => ts.iter().for_each(|t| t.collect_names(out)),
+            _ => {}
+        }
+    }
+}
+
+fn parse_union(s: &str) -> Option<(PropType, &str)> {
+    let (first, mut rest) = parse_alt(s)?;
+    let mut alts = vec![first];
+    while let Some(r) = rest.strip_prefix('|') {
+        let (t, r) = parse_alt(r)?;
+        alts.push(t);
+        rest = r;
+    }
+    let t = if alts.len() == 1 { alts.pop()? } else { PropType::Union(alts) };
+    Some((t, rest))
+}
+
+fn parse_alt(s: &str) -> Option<(PropType, &str)> {
+    if let Some(r) = s.strip_prefix("L<").or_else(|| s.strip_prefix("M<")) {
+        let (inner, r) = parse_union(r)?;
+        let r = r.strip_prefix('>')?;
+        let inner = Box::new(inner);
+        let t = if s.starts_with('L') { PropType::List(inner) } else { PropType::Map(inner) };
+        return Some((t, r));
+    }
+    if let Some(r) = s.strip_prefix('@') {
+        let end = r.find(['|', '>']).unwrap_or(r.len());
+        if end == 0 {
+            return None;
+        }
+        return Some((PropType::Object(r[..end].to_string()), &r[end..]));
+    }
+    let t = match s.as_bytes().first()? {
+        b's' => PropType::String,
+        b'i' => PropType::Integer,
+        b'n' => PropType::Number,
+        b'b' => PropType::Boolean,
+        b'j' => PropType::Json,
+        _ => return None,
+    };
+    Some((t, &s[1..]))
+}
+
+impl ResourceType {
+    /// The type of `Fn::GetAtt` attribute `name`: an exact attribute, else one matching an
+    /// attribute pattern (strings, except the catch-all `.*` of custom resources: any JSON).
+    pub fn attribute_type(&self, name: &str) -> Option<PropType> {
+        if let Some(t) = self.attributes.get(name) {
+            return Some(t.clone());
+        }
+        self.attribute_patterns.iter().find_map(|p| {
+            if p == ".*" {
+                Some(PropType::Json)
+            } else {
+                let prefix = prefix_pattern(p)?;
+                name.strip_prefix(prefix.as_str())
+                    .filter(|rest| !rest.is_empty())
+                    .map(|_| PropType::String)
+            }
+        })
+    }
+
+    /// The one-line doc of the type: `self.doc` or empty.
+    pub fn doc_or_empty(&self) -> &str {
+        self.doc.as_deref().unwrap_or("")
+    }
+}
+
+/// `Outputs\..*` → `Outputs.`: a literal prefix (with `\.` escapes) then `.*`; `None` otherwise.
+fn prefix_pattern(pattern: &str) -> Option<String> {
+    let literal = pattern.strip_suffix(".*")?;
+    let mut out = String::new();
+    let mut chars = literal.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(chars.next().filter(|c| !c.is_alphanumeric())?),
+            c if c.is_alphanumeric() || c == '_' || c == '-' || c == ':' => out.push(c),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The resource type `name` (`AWS::S3::Bucket`), decoded on first use. `None` if unknown.
+pub fn resource_type(name: &str) -> Option<&'static ResourceType> {
+    let index = index();
+    let i = index.position(name)?;
+    index.decoded[i].get_or_init(|| index.decode(i).ok()).as_ref()
+}
+
+/// Every resource type name, sorted. Decodes nothing.
+pub fn resource_type_names() -> impl Iterator<Item = &'static str> {
+    index().names.iter().copied()
+}
+
+/// Whether `name` is a known resource type. Decodes nothing.
+pub fn is_resource_type(name: &str) -> bool {
+    index().position(name).is_some()
+}
+
+/// The definition `name` of `rt` (the target of a [`PropType::Object`]).
+pub fn definition<'a>(rt: &'a ResourceType, name: &str) -> Option<&'a Definition> {
+    rt.definitions.get(name)
+}
+
+// ------------------------------------------------------------------------------------------
+// the index and the decoder
+
+struct Block {
+    /// Absolute range of the deflate stream in `DATA`.
+    start: usize,
+    len: usize,
+    raw_len: usize,
+}
+
+struct Entry {
+    block: usize,
+    offset: usize,
+    len: usize,
+}
+
+struct Index {
+    data: &'static [u8],
+    blocks: Vec<Block>,
+    /// Sorted.
+    names: Vec<&'static str>,
+    entries: Vec<Entry>,
+    decoded: Vec<OnceLock<Option<ResourceType>>>,
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| Index::parse(DATA).unwrap_or_else(Index::empty))
+}
+
+struct Reader {
+    data: &'static [u8],
+    pos: usize,
+}
+
+impl Reader {
+    fn take(&mut self, n: usize) -> Option<&'static [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let s = self.data.get(self.pos..end)?;
+        self.pos = end;
+        Some(s)
+    }
+    fn u16(&mut self) -> Option<usize> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?) as usize)
+    }
+    fn u32(&mut self) -> Option<usize> {
+        usize::try_from(u32::from_le_bytes(self.take(4)?.try_into().ok()?)).ok()
+    }
+}
+
+impl Index {
+    fn empty() -> Index {
+        Index { data: &[], blocks: vec![], names: vec![], entries: vec![], decoded: vec![] }
+    }
+
+    /// Reads the tables; `None` if the data is malformed.
+    fn parse(data: &'static [u8]) -> Option<Index> {
+        let mut r = Reader { data, pos: 0 };
+        if r.take(MAGIC.len())? != MAGIC {
+            return None;
+        }
+        let (ntypes, nblocks) = (r.u32()?, r.u32()?);
+        let mut raw_blocks = Vec::with_capacity(nblocks.min(data.len()));
+        for _ in 0..nblocks {
+            raw_blocks.push((r.u32()?, r.u32()?, r.u32()?));
+        }
+        let mut types: Vec<(&'static str, Entry)> = Vec::with_capacity(ntypes.min(data.len()));
+        for _ in 0..ntypes {
+            let n = r.u16()?;
+            let name = std::str::from_utf8(r.take(n)?).ok()?;
+            let (block, offset, len) = (r.u16()?, r.u32()?, r.u32()?);
+            let raw_len = raw_blocks.get(block)?.2;
+            if offset.checked_add(len)? > raw_len {
+                return None;
+            }
+            types.push((name, Entry { block, offset, len }));
+        }
+        let blob = r.pos;
+        let mut blocks = Vec::with_capacity(raw_blocks.len());
+        for (offset, len, raw_len) in raw_blocks {
+            let start = blob.checked_add(offset)?;
+            data.get(start..start.checked_add(len)?)?;
+            blocks.push(Block { start, len, raw_len });
+        }
+        types.sort_by(|a, b| a.0.cmp(b.0));
+        types.dedup_by(|a, b| a.0 == b.0);
+        let (names, entries): (Vec<_>, Vec<_>) = types.into_iter().unzip();
+        let decoded = names.iter().map(|_| OnceLock::new()).collect();
+        Some(Index { data, blocks, names, entries, decoded })
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        self.names.binary_search(&name).ok()
+    }
+
+    /// The compact JSON of type `i`: inflates its block up to the end of the type.
+    fn json(&self, i: usize) -> Result<Vec<u8>, String> {
+        let entry = self.entries.get(i).ok_or("no such type")?;
+        let block = self.blocks.get(entry.block).ok_or("no such block")?;
+        let input = self.data.get(block.start..block.start + block.len).ok_or("block out of range")?;
+        let end = entry.offset + entry.len;
+        if end > block.raw_len {
+            return Err("type out of block".into());
+        }
+        let mut out = vec![0u8; end];
+        let mut state = Box::<DecompressorOxide>::default();
+        let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+        let (status, _, written) = decompress(&mut state, input, &mut out, 0, flags);
+        match status {
+            // HasMoreOutput: the buffer is full, i.e. the type is complete.
+            TINFLStatus::Done | TINFLStatus::HasMoreOutput if written == end => {}
+            _ => return Err(format!("inflate: {status:?} after {written} of {end} bytes")),
+        }
+        out.drain(..entry.offset);
+        Ok(out)
+    }
+
+    /// Decodes type `i`; every inconsistency is an error (never a panic).
+    fn decode(&self, i: usize) -> Result<ResourceType, String> {
+        let name = self.names.get(i).ok_or("no such type")?;
+        let json = self.json(i)?;
+        let raw: RawType = serde_json::from_slice(&json).map_err(|e| format!("{name}: {e}"))?;
+        raw.into_resource_type(name).map_err(|e| format!("{name}: {e}"))
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// the compact JSON of one type
+
+#[derive(Deserialize)]
+struct RawType {
+    #[serde(default)]
+    d: Option<String>,
+    #[serde(default)]
+    p: IndexMap<String, RawProp>,
+    #[serde(default)]
+    r: Vec<String>,
+    #[serde(default)]
+    c: Vec<String>,
+    #[serde(default)]
+    ro: Vec<String>,
+    #[serde(default)]
+    a: IndexMap<String, String>,
+    #[serde(default)]
+    ap: Vec<String>,
+    #[serde(default)]
+    id: Vec<String>,
+    /// Absent: not taggable; `true`: taggable; a string: taggable, with that tag property.
+    #[serde(default)]
+    tg: Option<serde_json::Value>,
+    #[serde(default)]
+    defs: IndexMap<String, RawDef>,
+}
+
+#[derive(Deserialize)]
+struct RawDef {
+    #[serde(default)]
+    p: IndexMap<String, RawProp>,
+    #[serde(default)]
+    r: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawProp {
+    Type(String),
+    Full {
+        t: String,
+        #[serde(default)]
+        e: Option<Vec<String>>,
+        #[serde(default)]
+        d: Option<String>,
+    },
+}
+
+fn props(
+    raw: IndexMap<String, RawProp>,
+    required: &[String],
+    create_only: &[String],
+) -> Result<IndexMap<String, Property>, String> {
+    raw.into_iter()
+        .map(|(name, p)| {
+            let (t, enum_values, doc) = match p {
+                RawProp::Type(t) => (t, None, None),
+                RawProp::Full { t, e, d } => (t, e, d),
+            };
+            let ty = PropType::parse(&t).ok_or_else(|| format!("{name}: bad type {t:?}"))?;
+            let required = required.contains(&name);
+            let create_only = create_only.contains(&name);
+            Ok((name, Property { ty, required, enum_values, create_only, doc }))
+        })
+        .collect()
+}
+
+impl RawType {
+    fn into_resource_type(self, name: &str) -> Result<ResourceType, String> {
+        let properties = props(self.p, &self.r, &self.c)?;
+        let mut definitions = IndexMap::with_capacity(self.defs.len());
+        for (dname, d) in self.defs {
+            let properties = props(d.p, &d.r, &[]).map_err(|e| format!("{dname}.{e}"))?;
+            definitions.insert(dname, Definition { properties });
+        }
+        let mut attributes = IndexMap::with_capacity(self.a.len());
+        for (aname, t) in self.a {
+            let ty = PropType::parse(&t).ok_or_else(|| format!("attribute {aname}: bad type {t:?}"))?;
+            attributes.insert(aname, ty);
+        }
+        let (taggable, tag_property) = match self.tg {
+            None | Some(serde_json::Value::Bool(false)) => (false, None),
+            Some(serde_json::Value::String(p)) => (true, Some(p)),
+            Some(_) => (true, None),
+        };
+        let rt = ResourceType {
+            name: name.to_string(),
+            doc: self.d,
+            properties,
+            read_only: self.ro,
+            attributes,
+            attribute_patterns: self.ap,
+            primary_identifier: self.id,
+            taggable,
+            tag_property,
+            definitions,
+        };
+        // Every `@Def` must resolve.
+        let types = rt
+            .properties
+            .values()
+            .chain(rt.definitions.values().flat_map(|d| d.properties.values()))
+            .map(|p| &p.ty)
+            .chain(rt.attributes.values());
+        for t in types {
+            if let Some(missing) = t.object_names().into_iter().find(|n| !rt.definitions.contains_key(*n)) {
+                return Err(format!("dangling definition {missing:?}"));
+            }
+        }
+        Ok(rt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rt(name: &str) -> &'static ResourceType {
+        resource_type(name).unwrap_or_else(|| panic!("{name} does not decode"))
+    }
+
+    #[test]
+    fn every_type_decodes() {
+        let index = index();
+        assert_eq!(index.names.len(), 1854);
+        let mut failures = Vec::new();
+        for (i, name) in index.names.iter().enumerate() {
+            if let Err(e) = index.decode(i) {
+                failures.push(e);
+            }
+            assert!(resource_type(name).is_some_and(|rt| rt.name == *name), "{name}");
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn names_are_sorted_and_unique() {
+        let names: Vec<&str> = resource_type_names().collect();
+        assert!(names.windows(2).all(|w| w[0] < w[1]));
+        assert!(names.contains(&"AWS::S3::Bucket"));
+        assert!(names.contains(&"Alexa::ASK::Skill"));
+        assert!(is_resource_type("AWS::EC2::VPC"));
+        assert!(!is_resource_type("AWS::S3::Buckett"));
+        assert!(resource_type("AWS::Nope::Nope").is_none());
+    }
+
+    #[test]
+    fn s3_bucket() {
+        let b = rt("AWS::S3::Bucket");
+        let name = &b.properties["BucketName"];
+        assert_eq!(name.ty, PropType::String);
+        assert!(!name.required);
+        assert!(name.create_only);
+        assert!(name.doc.as_deref().is_some_and(|d| d.starts_with("A name for the bucket")));
+        let versioning = &b.properties["VersioningConfiguration"];
+        let PropType::Object(def_name) = &versioning.ty else { panic!("{:?}", versioning.ty) };
+        let def = definition(b, def_name).expect("definition");
+        let status = &def.properties["Status"];
+        assert!(status.required);
+        assert_eq!(status.ty, PropType::String);
+        assert_eq!(status.enum_values, Some(vec!["Enabled".to_string(), "Suspended".to_string()]));
+        assert!(!b.properties.contains_key("Arn"));
+        assert!(b.read_only.iter().any(|p| p == "Arn"));
+        assert_eq!(b.attributes.get("Arn"), Some(&PropType::String));
+        assert_eq!(b.primary_identifier, vec!["BucketName".to_string()]);
+        assert!(b.taggable);
+        assert_eq!(b.tag_property.as_deref(), Some("Tags"));
+        let tags = &b.properties["Tags"];
+        assert_eq!(tags.ty.display(b), "list of Tag");
+        assert!(b.doc.as_deref().is_some_and(|d| !d.contains('\n') && d.chars().count() <= 160));
+    }
+
+    #[test]
+    fn security_group_requires_description() {
+        let sg = rt("AWS::EC2::SecurityGroup");
+        assert!(sg.properties["GroupDescription"].required);
+        assert!(!sg.properties["VpcId"].required);
+        let ingress = &sg.properties["SecurityGroupIngress"].ty;
+        assert_eq!(ingress, &PropType::List(Box::new(PropType::Object("Ingress".into()))));
+        assert!(definition(sg, "Ingress").is_some_and(|d| d.properties["IpProtocol"].required));
+        assert_eq!(sg.attributes.get("GroupId"), Some(&PropType::String));
+    }
+
+    #[test]
+    fn attributes() {
+        let f = rt("AWS::Lambda::Function");
+        assert_eq!(f.attributes.get("Arn"), Some(&PropType::String));
+        let vpc = rt("AWS::EC2::VPC");
+        assert!(matches!(vpc.attributes.get("CidrBlockAssociations"), Some(PropType::List(_))));
+        // cfn-lint allows GetAtt on any VPC property.
+        assert_eq!(vpc.attribute_type("CidrBlock"), Some(PropType::String));
+        let stack = rt("AWS::CloudFormation::Stack");
+        assert_eq!(stack.attribute_patterns, vec![r"Outputs\..*".to_string()]);
+        assert_eq!(stack.attribute_type("Outputs.BucketName"), Some(PropType::String));
+        assert_eq!(stack.attribute_type("Outputs."), None);
+        assert_eq!(stack.attribute_type("Nope"), None);
+        let db = rt("AWS::RDS::DBInstance");
+        assert_eq!(db.attribute_type("Endpoint.Address"), Some(PropType::String));
+    }
+
+    #[test]
+    fn policy_documents_are_json() {
+        let role = rt("AWS::IAM::Role");
+        assert_eq!(role.properties["AssumeRolePolicyDocument"].ty, PropType::Json);
+        assert_eq!(role.attributes.get("Arn"), Some(&PropType::String));
+    }
+
+    #[test]
+    fn grammar() {
+        assert_eq!(PropType::parse("s"), Some(PropType::String));
+        assert_eq!(
+            PropType::parse("L<i|s>"),
+            Some(PropType::List(Box::new(PropType::Union(vec![PropType::Integer, PropType::String]))))
+        );
+        assert_eq!(
+            PropType::parse("M<@A~B>|j"),
+            Some(PropType::Union(vec![
+                PropType::Map(Box::new(PropType::Object("A~B".into()))),
+                PropType::Json
+            ]))
+        );
+        for bad in ["", "x", "L<s", "L<s>>", "@", "s|", "ss", "@|s"] {
+            assert_eq!(PropType::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn malformed_data_is_rejected_without_panicking() {
+        assert!(Index::parse(b"").is_none());
+        assert!(Index::parse(b"CVLCFN1\n\x01\x00\x00\x00").is_none());
+        let truncated: &'static [u8] = DATA.get(..DATA.len() / 2).unwrap_or_default();
+        if let Some(index) = Index::parse(truncated) {
+            for i in 0..index.names.len() {
+                let _ = index.decode(i);
+            }
+        }
+        assert!(prefix_pattern("a(b).*").is_none());
+        assert_eq!(prefix_pattern(r"Outputs\..*").as_deref(), Some("Outputs."));
+    }
+
+    /// Times the cold path: reading the tables, then decoding a few types (uncached).
+    /// `cargo test -p cvl-compiler --lib cfn::schema::tests::first_lookup_time -- --ignored --nocapture`
+    #[test]
+    #[ignore = "timing, prints"]
+    #[allow(clippy::print_stderr)]
+    fn first_lookup_time() {
+        use std::time::Instant;
+        let t = Instant::now();
+        let index = Index::parse(DATA).expect("index");
+        let table = t.elapsed();
+        eprintln!("{} bytes embedded; tables: {table:?}", DATA.len());
+        for name in ["AWS::S3::Bucket", "AWS::Lambda::Function", "AWS::EC2::Instance", "AWS::ECS::TaskDefinition"] {
+            let i = index.position(name).expect("known");
+            let t = Instant::now();
+            let rt = index.decode(i).expect("decode");
+            let total = t.elapsed();
+            let t = Instant::now();
+            let json = index.json(i).expect("inflate");
+            let inflated = t.elapsed();
+            eprintln!(
+                "{name}: {} JSON bytes, {} properties, {} definitions; inflate {inflated:?}, inflate+parse {total:?}",
+                json.len(),
+                rt.properties.len(),
+                rt.definitions.len()
+            );
+        }
+        let t = Instant::now();
+        for i in 0..index.names.len() {
+            index.decode(i).expect("decode");
+        }
+        eprintln!("all {} types: {:?}", index.names.len(), t.elapsed());
+    }
+}

@@ -1339,6 +1339,7 @@ impl<'a> Interp<'a> {
                 true
             }
             (Value::Resource(a), Value::Resource(b)) => a == b,
+            (Value::Null, _) | (_, Value::Null) => false,
             (a, b) if a.is_deploy_time() || b.is_deploy_time() => {
                 return Err(self.error(
                     scope,
