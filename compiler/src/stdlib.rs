@@ -6,8 +6,11 @@ pub fn module(name: &str) -> Option<&'static str> {
     MODULES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
 }
 
-/// Every standard-library module: its name and text.
+/// Every standard-library module: its name and text, sorted by name.
 pub const MODULES: &[(&str, &str)] = &[
+    ("aurora", include_str!("../../stdlib/aurora.cvl")),
     ("ecs", include_str!("../../stdlib/ecs.cvl")),
+    ("monitoring", include_str!("../../stdlib/monitoring.cvl")),
+    ("static_site", include_str!("../../stdlib/static_site.cvl")),
     ("vpc", include_str!("../../stdlib/vpc.cvl")),
 ];

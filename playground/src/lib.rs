@@ -1,1 +1,220 @@
-//! The playground glue (to come).
+//! The playground's WebAssembly glue: JSON text in, JSON text out, over the compiler's front
+//! door. Templates are the exact text `cvl build` writes (`cvl::project::to_json_string`), so
+//! the playground's output is byte-identical to the CLI's.
+//!
+//! - `compile(files_json, entry, params_json)`: `files_json` is `{"main.cvl": "...", ...}`
+//!   (project-relative `/`-separated paths), `params_json` is `{"env": "gamma"}` (or empty).
+//!   Returns `{"stacks": [{"name", "template"}], "manifest": "<text>" | null, "diagnostics": [...]}`.
+//! - `params(files_json, entry)`: `{"params": [{"name", "type", "allowed", "default", "doc"}],
+//!   "diagnostics": [...]}`.
+//! - `to_yaml(json_text)`: a template as YAML, as `cvl build --format yaml` writes it.
+//!
+//! A diagnostic is `{code, severity, message, file, line, column, end_line, end_column, help}`
+//! as in `cvl --message-format json` (1-based, columns in characters), plus `start`/`end`
+//! (UTF-16 offsets into the file's text, for editors) and `replacement` (a quick fix).
+
+use cvl::{Diagnostic, LineIndex, MemoryLoader};
+use serde_json::{Value, json};
+use wasm_bindgen::prelude::*;
+
+/// File id to text, as the compiler's results carry them.
+type Sources<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// Compiles a project held in memory. See the crate docs for the shapes.
+#[wasm_bindgen]
+pub fn compile(files_json: &str, entry: &str, params_json: &str) -> String {
+    let (loader, params) = match (read_files(files_json), read_params(params_json)) {
+        (Ok(l), Ok(p)) => (l, p),
+        (Err(e), _) | (_, Err(e)) => {
+            return json!({ "stacks": [], "manifest": null, "diagnostics": [input_error(&e)] })
+                .to_string();
+        }
+    };
+    let result = cvl::build(&loader, entry, &params);
+    let sources = |file: &str| result.sources.get(file).cloned();
+    let diagnostics: Vec<Value> = result
+        .diagnostics
+        .iter()
+        .map(|d| diagnostic_json(d, &sources))
+        .collect();
+    let failed = result.diagnostics.iter().any(|d| d.is_error());
+    let (stacks, manifest) = match &result.output {
+        Some(output) if !failed => (
+            output
+                .stacks
+                .iter()
+                .map(|s| json!({ "name": s.name, "template": cvl::project::to_json_string(&s.template) }))
+                .collect(),
+            Value::String(cvl::project::to_json_string(&output.manifest)),
+        ),
+        _ => (Vec::new(), Value::Null),
+    };
+    json!({ "stacks": stacks, "manifest": manifest, "diagnostics": diagnostics }).to_string()
+}
+
+/// The params of a project held in memory.
+#[wasm_bindgen]
+pub fn params(files_json: &str, entry: &str) -> String {
+    let loader = match read_files(files_json) {
+        Ok(l) => l,
+        Err(e) => return json!({ "params": [], "diagnostics": [input_error(&e)] }).to_string(),
+    };
+    let result = cvl::params(&loader, entry);
+    let sources = |file: &str| result.sources.get(file).cloned();
+    let diagnostics: Vec<Value> = result
+        .diagnostics
+        .iter()
+        .map(|d| diagnostic_json(d, &sources))
+        .collect();
+    json!({ "params": result.params, "diagnostics": diagnostics }).to_string()
+}
+
+/// A template's JSON text as YAML; the empty string when the text is not JSON.
+#[wasm_bindgen]
+pub fn to_yaml(json_text: &str) -> String {
+    serde_json::from_str::<Value>(json_text)
+        .map(|v| cvl::cfn::yaml::to_yaml_string(&v))
+        .unwrap_or_default()
+}
+
+fn read_files(files_json: &str) -> Result<MemoryLoader, String> {
+    let value: Value =
+        serde_json::from_str(files_json).map_err(|e| format!("files are not JSON: {e}"))?;
+    let Value::Object(map) = value else {
+        return Err("files must be a JSON object of path to text".to_string());
+    };
+    let mut loader = MemoryLoader::new();
+    for (path, text) in map {
+        let Value::String(text) = text else {
+            return Err(format!("the text of `{path}` is not a string"));
+        };
+        loader.insert(path, text);
+    }
+    Ok(loader)
+}
+
+fn read_params(params_json: &str) -> Result<Vec<(String, String)>, String> {
+    if params_json.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let value: Value =
+        serde_json::from_str(params_json).map_err(|e| format!("params are not JSON: {e}"))?;
+    let Value::Object(map) = value else {
+        return Err("params must be a JSON object of name to value".to_string());
+    };
+    Ok(map
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(name, v)| match v {
+            Value::String(s) => (name, s),
+            other => (name, other.to_string()),
+        })
+        .collect())
+}
+
+/// A problem with the glue's own input (not with the sources).
+fn input_error(message: &str) -> Value {
+    json!({
+        "code": cvl::Code::IoError.as_str(), "severity": "error", "message": message, "file": null,
+        "line": null, "column": null, "end_line": null, "end_column": null, "help": null,
+        "start": null, "end": null, "replacement": null,
+    })
+}
+
+fn diagnostic_json(d: &Diagnostic, sources: &Sources<'_>) -> Value {
+    let text = sources(&d.file);
+    let (mut line, mut column, mut end_line, mut end_column, mut start, mut end) =
+        (None, None, None, None, None, None);
+    if let Some(text) = &text {
+        let index = LineIndex::new(text);
+        let s = index.position(text, d.span.start);
+        let e = index.position(text, d.span.end);
+        (line, column, end_line, end_column) = (
+            Some(s.line + 1),
+            Some(s.column + 1),
+            Some(e.line + 1),
+            Some(e.column + 1),
+        );
+        start = Some(utf16_offset(text, d.span.start));
+        end = Some(utf16_offset(text, d.span.end));
+    }
+    json!({
+        "code": d.code.as_str(),
+        "severity": d.severity,
+        "message": d.message,
+        "file": d.file,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+        "help": d.help,
+        "start": start,
+        "end": end,
+        "replacement": d.replacement,
+    })
+}
+
+/// The UTF-16 offset of a byte offset (clamped to the text and to a character boundary).
+fn utf16_offset(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    text[..offset].encode_utf16().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_input_is_a_diagnostic_not_a_panic() {
+        let out: Value = serde_json::from_str(&compile("not json", "main.cvl", "")).unwrap();
+        assert_eq!(out["diagnostics"][0]["code"], "io-error");
+        assert_eq!(out["stacks"], json!([]));
+        let out: Value = serde_json::from_str(&compile("{}", "main.cvl", "[1]")).unwrap();
+        assert_eq!(out["diagnostics"][0]["code"], "io-error");
+        let out: Value = serde_json::from_str(&params("{\"main.cvl\": 1}", "main.cvl")).unwrap();
+        assert_eq!(out["diagnostics"][0]["code"], "io-error");
+    }
+
+    #[test]
+    fn params_values_are_strings() {
+        assert_eq!(
+            read_params(r#"{"env": "gamma", "n": 2, "b": true, "skip": null}"#).unwrap(),
+            vec![
+                ("env".into(), "gamma".into()),
+                ("n".into(), "2".into()),
+                ("b".into(), "true".into())
+            ]
+        );
+        assert_eq!(read_params("  ").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn positions_for_editors() {
+        let text = "é\nab";
+        assert_eq!(utf16_offset(text, 4), 3);
+        assert_eq!(utf16_offset(text, 1), 0);
+        let d = Diagnostic::error(
+            cvl::Code::SyntaxError,
+            "main.cvl",
+            cvl::Span::new(3, 4),
+            "x",
+        );
+        let v = diagnostic_json(&d, &|_| Some(text.to_string()));
+        assert_eq!(
+            (v["line"].clone(), v["column"].clone(), v["start"].clone()),
+            (json!(2), json!(1), json!(2))
+        );
+    }
+
+    #[test]
+    fn yaml_of_a_template() {
+        assert_eq!(
+            to_yaml(r#"{"Resources": {"A": {"Type": "AWS::S3::Bucket"}}}"#),
+            "Resources:\n  A:\n    Type: AWS::S3::Bucket\n"
+        );
+        assert_eq!(to_yaml("nope"), "");
+    }
+}

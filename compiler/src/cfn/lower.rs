@@ -158,6 +158,15 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 Err(Abort) => failed = true,
             }
         }
+        // Secrets Manager's hosted rotation functions are created by a macro the template
+        // must name; add it when a rotation schedule uses one.
+        let needs_rotation_transform = resources.values().any(|r| {
+            r.get("Type").and_then(Json::as_str) == Some("AWS::SecretsManager::RotationSchedule")
+                && r.get("Properties").and_then(|p| p.get("HostedRotationLambda")).is_some()
+        });
+        if needs_rotation_transform {
+            template.insert("Transform".into(), json!("AWS::SecretsManager-2020-07-23"));
+        }
         template.insert("Resources".into(), Json::Object(resources));
         let mut outputs = Map::new();
         for index in 0..self.interp.stacks[stack].outputs.len() {
@@ -432,47 +441,59 @@ impl<'i, 'a> Lowering<'i, 'a> {
     fn sub(&mut self, parts: &[SubPart]) -> R<Json> {
         let mut text = String::new();
         let mut variables = Map::new();
+        self.sub_parts(parts, &mut text, &mut variables)?;
+        Ok(if variables.is_empty() { json!({ "Fn::Sub": text }) } else { json!({ "Fn::Sub": [text, variables] }) })
+    }
+
+    fn sub_parts(&mut self, parts: &[SubPart], text: &mut String, variables: &mut Map<String, Json>) -> R<()> {
         for part in parts {
-            match part {
-                SubPart::Lit(s) => text.push_str(&s.replace("${", "${!")),
-                SubPart::Value(value) => {
-                    let inline = match value {
-                        Value::Resource(index) if self.interp.resources[*index].stack == self.stack => {
-                            Some(self.interp.resources[*index].logical_id.clone())
-                        }
-                        Value::Deploy(d) => match &**d {
-                            Deploy::Ref(index) if self.interp.resources[*index].stack == self.stack => {
-                                Some(self.interp.resources[*index].logical_id.clone())
-                            }
-                            Deploy::GetAtt(index, attribute) if self.interp.resources[*index].stack == self.stack => {
-                                Some(format!("{}.{}", self.interp.resources[*index].logical_id, attribute))
-                            }
-                            Deploy::Pseudo(name) => Some(name.to_string()),
-                            _ => None,
-                        },
-                        Value::Str(s) => {
-                            text.push_str(&s.replace("${", "${!"));
-                            continue;
-                        }
-                        _ => None,
-                    };
-                    match inline {
-                        Some(name) => {
-                            text.push_str("${");
-                            text.push_str(&name);
-                            text.push('}');
-                        }
-                        None => {
-                            let name = format!("Var{}", variables.len() + 1);
-                            let json = self.json(value)?.unwrap_or(Json::Null);
-                            text.push_str(&format!("${{{name}}}"));
-                            variables.insert(name, json);
-                        }
+            let value = match part {
+                SubPart::Lit(s) => {
+                    text.push_str(&s.replace("${", "${!"));
+                    continue;
+                }
+                SubPart::Value(value) => value,
+            };
+            let inline = match value {
+                Value::Str(s) => {
+                    text.push_str(&s.replace("${", "${!"));
+                    continue;
+                }
+                Value::Resource(index) if self.interp.resources[*index].stack == self.stack => {
+                    Some(self.interp.resources[*index].logical_id.clone())
+                }
+                Value::Deploy(d) => match &**d {
+                    Deploy::Sub(inner) => {
+                        let inner = inner.clone();
+                        self.sub_parts(&inner, text, variables)?;
+                        continue;
                     }
+                    Deploy::Ref(index) if self.interp.resources[*index].stack == self.stack => {
+                        Some(self.interp.resources[*index].logical_id.clone())
+                    }
+                    Deploy::GetAtt(index, attribute) if self.interp.resources[*index].stack == self.stack => {
+                        Some(format!("{}.{}", self.interp.resources[*index].logical_id, attribute))
+                    }
+                    Deploy::Pseudo(name) => Some(name.to_string()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match inline {
+                Some(name) => {
+                    text.push_str("${");
+                    text.push_str(&name);
+                    text.push('}');
+                }
+                None => {
+                    let name = format!("Var{}", variables.len() + 1);
+                    let json = self.json(value)?.unwrap_or(Json::Null);
+                    text.push_str(&format!("${{{name}}}"));
+                    variables.insert(name, json);
                 }
             }
         }
-        Ok(if variables.is_empty() { json!({ "Fn::Sub": text }) } else { json!({ "Fn::Sub": [text, variables] }) })
+        Ok(())
     }
 
     /// Adds the automatic exports to the producers' templates; returns their names.

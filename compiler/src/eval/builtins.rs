@@ -86,7 +86,16 @@ pub fn call<'a>(
         ("to_string", [v]) => Ok(Value::str(display(v))),
         ("to_json", [v]) => match to_json(v) {
             Some(json) => Ok(Value::str(serde_json::to_string(&json).unwrap_or_default())),
-            None => Err(interp.error(scope, Code::DeployTimeValue, arg_span(0), "`to_json` needs a value known at build time")),
+            None => {
+                // deploy-time strings inside: the JSON text becomes an `Fn::Sub`
+                let mut parts = Vec::new();
+                let mut text = String::new();
+                if !json_parts(v, &mut text, &mut parts) {
+                    return Err(bad(interp, 0, "data: strings, numbers, booleans, lists and records"));
+                }
+                parts.push(super::value::SubPart::Lit(text));
+                deploy(Deploy::Sub(parts))
+            }
         },
         ("min" | "max", [a, b]) => {
             let less = match (a, b) {
@@ -207,4 +216,48 @@ pub fn to_json(value: &Value) -> Option<serde_json::Value> {
 /// Makes an `IndexMap` record value from pairs (for tests and lowering).
 pub fn record_of(pairs: Vec<(&str, Value)>) -> Value {
     Value::record(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<IndexMap<_, _>>())
+}
+
+/// Writes a value as JSON text, with deploy-time strings as `Fn::Sub` parts (inside quotes).
+fn json_parts(value: &Value, text: &mut String, parts: &mut Vec<super::value::SubPart>) -> bool {
+    use super::value::SubPart;
+    match value {
+        Value::Resource(_) | Value::Deploy(_) => {
+            text.push('"');
+            parts.push(SubPart::Lit(std::mem::take(text)));
+            parts.push(SubPart::Value(value.clone()));
+            text.push('"');
+        }
+        Value::List(items) => {
+            text.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    text.push(',');
+                }
+                if !json_parts(item, text, parts) {
+                    return false;
+                }
+            }
+            text.push(']');
+        }
+        Value::Record(fields) => {
+            text.push('{');
+            for (i, (key, item)) in fields.iter().enumerate() {
+                if i > 0 {
+                    text.push(',');
+                }
+                text.push_str(&serde_json::to_string(key).unwrap_or_default());
+                text.push(':');
+                if !json_parts(item, text, parts) {
+                    return false;
+                }
+            }
+            text.push('}');
+        }
+        other => match to_json(other) {
+            Some(json) => text.push_str(&serde_json::to_string(&json).unwrap_or_default()),
+            None => return false,
+        },
+    }
+    true
 }

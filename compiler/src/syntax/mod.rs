@@ -1,8 +1,18 @@
 //! Syntax: the grammar (`grammar.pest`), the parser (the only file that names pest), the tree
 //! (`ast.rs`) and the printer that writes a tree back as canonical source (`print.rs`).
+//! `scan.rs` (the pre-scan for nesting and recovery points) and `literal.rs` (escapes and the
+//! indentation rule of triple-quoted strings) are the pest-free helpers of the parser.
 
 pub mod ast;
+mod literal;
 pub mod parser;
 pub mod print;
+mod scan;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
 
 pub use parser::parse_file;
+pub use print::{print_expr, print_file, print_type};

@@ -1,8 +1,753 @@
-//! STUB: replaced by the printer (syntax tree to canonical source).
-use super::ast;
+//! The printer: a syntax tree written back as canonical cvl source.
+//!
+//! Canonical form: 2-space indentation, one declaration per line (a blank line around
+//! declarations that span lines and before documented ones), doc comments as `///` lines,
+//! strings re-escaped. Records, lists and `match`es stay on one line when they fit in
+//! [`WIDTH`] columns (records and matches only with at most 3 entries); otherwise they are
+//! broken one entry per line with trailing commas. Parentheses are inserted where precedence
+//! requires them, so that parsing the output gives back the same tree (up to spans).
+//!
+//! [`print_expr`] and [`print_type`] write one line (for diagnostics and `cvl params`).
 
-/// Writes a file back as canonical cvl source.
-pub fn print_file(file: &ast::File) -> String {
-    let _ = file;
-    String::new()
+use super::ast::{
+    BinaryOp, Comprehension, Expr, ExprKind, File, Item, ItemKind, MapComprehension, MatchArm, Pattern,
+    RecordEntry, StrPart, TypeExpr, TypeExprKind, UnaryOp,
+};
+use super::parser::is_keyword;
+
+/// The column limit of canonical source.
+pub const WIDTH: usize = 100;
+
+/// How many entries a record or match may have and still stay on one line.
+const MAX_INLINE_ENTRIES: usize = 3;
+
+/// Writes a file as canonical cvl source (ending with a newline unless it is empty).
+pub fn print_file(file: &File) -> String {
+    let mut printer = Printer::new(false, 0);
+    printer.items(&file.items);
+    if !printer.out.is_empty() {
+        printer.out.push('\n');
+    }
+    printer.out
+}
+
+/// Writes an expression on one line.
+pub fn print_expr(expr: &Expr) -> String {
+    let mut printer = Printer { docs: false, ..Printer::new(true, 0) };
+    printer.expr(expr, 0);
+    printer.out
+}
+
+/// Writes a type on one line: `"beta" | "gamma" | "prod"`.
+pub fn print_type(ty: &TypeExpr) -> String {
+    let mut printer = Printer { docs: false, ..Printer::new(true, 0) };
+    printer.ty(ty);
+    printer.out
+}
+
+/// Binding strength, loosest first, as in the parser's Pratt table.
+mod prec {
+    pub const COALESCE: u8 = 1;
+    pub const OR: u8 = 2;
+    pub const AND: u8 = 3;
+    pub const EQUALITY: u8 = 4;
+    pub const COMPARISON: u8 = 5;
+    pub const RANGE: u8 = 6;
+    pub const SUM: u8 = 7;
+    pub const PRODUCT: u8 = 8;
+    pub const PREFIX: u8 = 9;
+    pub const POSTFIX: u8 = 10;
+    pub const ATOM: u8 = 11;
+}
+
+fn binary_prec(op: BinaryOp) -> u8 {
+    match op {
+        BinaryOp::Coalesce => prec::COALESCE,
+        BinaryOp::Or => prec::OR,
+        BinaryOp::And => prec::AND,
+        BinaryOp::Eq | BinaryOp::Ne => prec::EQUALITY,
+        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => prec::COMPARISON,
+        BinaryOp::Add | BinaryOp::Sub => prec::SUM,
+        BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => prec::PRODUCT,
+    }
+}
+
+fn expr_prec(expr: &Expr) -> u8 {
+    match &expr.kind {
+        ExprKind::Binary { op, .. } => binary_prec(*op),
+        ExprKind::Range { .. } => prec::RANGE,
+        ExprKind::Unary { .. } => prec::PREFIX,
+        ExprKind::Field { .. } | ExprKind::Index { .. } | ExprKind::Call { .. } => prec::POSTFIX,
+        _ => prec::ATOM,
+    }
+}
+
+/// Whether the printed expression starts with a digit (after `-`, it would read as a literal's
+/// sign).
+fn starts_with_digit(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Int(value) => *value >= 0,
+        ExprKind::Number(text) => !text.starts_with('-'),
+        ExprKind::Field { base, .. } | ExprKind::Index { base, .. } | ExprKind::Call { callee: base, .. } => {
+            expr_prec(base) >= prec::POSTFIX && starts_with_digit(base)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a component instance appears at the top level of an expression (not inside
+/// brackets): in an `if` condition, a `for` iterable or a `match` subject it needs parentheses.
+fn has_bare_instance(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Instantiate { .. } => true,
+        ExprKind::Binary { lhs, rhs, .. } => has_bare_instance(lhs) || has_bare_instance(rhs),
+        ExprKind::Range { start, end } => has_bare_instance(start) || has_bare_instance(end),
+        ExprKind::Unary { operand, .. } => has_bare_instance(operand),
+        ExprKind::Field { base, .. } | ExprKind::Index { base, .. } | ExprKind::Call { callee: base, .. } => {
+            has_bare_instance(base)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a name can be written bare (as a record key): an identifier that is not a keyword.
+fn is_plain_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !is_keyword(name)
+}
+
+/// `text` as the inside of a string literal.
+fn escape_into(out: &mut String, text: &str) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:X}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A plain string literal with its quotes.
+fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    escape_into(&mut out, text);
+    out.push('"');
+    out
+}
+
+struct Printer {
+    out: String,
+    indent: usize,
+    /// Never break lines.
+    flat: bool,
+    /// Write the docs of record-type fields (when measuring one-line text, they make it
+    /// span lines, so that the record is broken).
+    docs: bool,
+    /// The column where `out` starts.
+    start_column: usize,
+}
+
+impl Printer {
+    fn new(flat: bool, indent: usize) -> Printer {
+        Printer { out: String::new(), indent, flat, docs: true, start_column: indent * 2 }
+    }
+
+    fn push(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    fn newline(&mut self) {
+        self.out.push('\n');
+        for _ in 0..self.indent {
+            self.out.push_str("  ");
+        }
+    }
+
+    fn column(&self) -> usize {
+        match self.out.rfind('\n') {
+            Some(newline) => self.out[newline + 1..].chars().count(),
+            None => self.start_column + self.out.chars().count(),
+        }
+    }
+
+    /// What `write` prints on one line.
+    fn flat_text(&self, write: impl FnOnce(&mut Printer)) -> String {
+        let mut printer = Printer::new(true, self.indent);
+        write(&mut printer);
+        printer.out
+    }
+
+    /// Whether one-line text fits from the current column.
+    fn fits(&self, text: &str) -> bool {
+        !text.contains('\n') && self.column() + text.chars().count() <= WIDTH
+    }
+
+    /// Writes `entries` between `open` and `close`, separated by commas: on one line when
+    /// `inline` allows it and it fits, else one entry per line with trailing commas.
+    fn delimited<T>(
+        &mut self,
+        (open, close): (&str, &str),
+        entries: &[T],
+        inline: bool,
+        mut write: impl FnMut(&mut Printer, &T),
+    ) {
+        let padding = if open == "{" && !entries.is_empty() { " " } else { "" };
+        let one_line = |p: &mut Printer, write: &mut dyn FnMut(&mut Printer, &T)| {
+            p.push(open);
+            p.push(padding);
+            for (i, entry) in entries.iter().enumerate() {
+                if i > 0 {
+                    p.push(", ");
+                }
+                write(p, entry);
+            }
+            p.push(padding);
+            p.push(close);
+        };
+        if self.flat || entries.is_empty() {
+            one_line(self, &mut write);
+            return;
+        }
+        if inline {
+            let text = self.flat_text(|p| one_line(p, &mut write));
+            if self.fits(&text) {
+                self.push(&text);
+                return;
+            }
+        }
+        self.push(open);
+        self.indent += 1;
+        for entry in entries {
+            self.newline();
+            write(self, entry);
+            self.push(",");
+        }
+        self.indent -= 1;
+        self.newline();
+        self.push(close);
+    }
+
+    // ---- declarations
+
+    fn items(&mut self, items: &[Item]) {
+        let mut previous_multiline = false;
+        for (i, item) in items.iter().enumerate() {
+            let mut printer = Printer::new(false, self.indent);
+            if let Some(doc) = &item.doc {
+                printer.doc(doc);
+            }
+            let body = printer.out.len();
+            printer.item_kind(&item.kind);
+            let multiline = printer.out[body..].contains('\n');
+            if i > 0 {
+                if multiline || previous_multiline || item.doc.is_some() {
+                    self.out.push('\n');
+                }
+                self.newline();
+            }
+            self.push(&printer.out);
+            previous_multiline = multiline;
+        }
+    }
+
+    fn doc(&mut self, doc: &str) {
+        for line in doc.split('\n') {
+            self.push("///");
+            if !line.is_empty() {
+                self.push(" ");
+                self.push(line);
+            }
+            self.newline();
+        }
+    }
+
+    fn item_kind(&mut self, kind: &ItemKind) {
+        match kind {
+            ItemKind::Import(import) => {
+                self.push("import ");
+                match &import.target {
+                    super::ast::ImportTarget::Std(path) => {
+                        self.push("std");
+                        for name in path {
+                            self.push(".");
+                            self.push(&name.name);
+                        }
+                        if path.last().is_none_or(|last| last.name != import.alias.name) {
+                            self.push(" as ");
+                            self.push(&import.alias.name);
+                        }
+                    }
+                    super::ast::ImportTarget::File { path, .. } => {
+                        self.push(&quoted(path));
+                        self.push(" as ");
+                        self.push(&import.alias.name);
+                    }
+                }
+            }
+            ItemKind::Param(param) => {
+                self.push("param ");
+                self.push(&param.name.name);
+                self.push(": ");
+                self.ty(&param.ty);
+                if let Some(default) = &param.default {
+                    self.push(" = ");
+                    self.expr(default, 0);
+                }
+            }
+            ItemKind::Let(decl) => self.let_decl(decl),
+            ItemKind::Type(alias) => {
+                self.push("type ");
+                self.push(&alias.name.name);
+                self.push(" = ");
+                self.ty(&alias.ty);
+            }
+            ItemKind::Fn(decl) => {
+                self.push("fn ");
+                self.push(&decl.name.name);
+                self.push("(");
+                for (i, param) in decl.params.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.push(&param.name.name);
+                    self.push(": ");
+                    self.ty(&param.ty);
+                    if let Some(default) = &param.default {
+                        self.push(" = ");
+                        self.expr(default, 0);
+                    }
+                }
+                self.push(")");
+                if let Some(ret) = &decl.ret {
+                    self.push(" -> ");
+                    self.ty(ret);
+                }
+                self.push(" ");
+                self.brace(&decl.body);
+            }
+            ItemKind::Component(component) => {
+                self.push("component ");
+                self.push(&component.name.name);
+                self.push(" ");
+                self.decl_block(&component.items);
+            }
+            ItemKind::Resource(resource) => {
+                self.push("resource ");
+                self.push(&resource.name.name);
+                self.push(": ");
+                self.push(&resource.type_name.name);
+                self.push(" ");
+                self.expr(&resource.properties, 0);
+                if let Some(options) = &resource.options {
+                    self.push(" with ");
+                    self.expr(options, 0);
+                }
+            }
+            ItemKind::Output(output) => {
+                self.push("output ");
+                self.push(&output.name.name);
+                self.push(" = ");
+                self.expr(&output.value, 0);
+                if let Some(export) = &output.export {
+                    self.push(" export ");
+                    self.expr(export, 0);
+                }
+            }
+            ItemKind::Stack(stack) => {
+                self.push("stack ");
+                self.push(&stack.name.name);
+                self.push(" ");
+                self.decl_block(&stack.items);
+            }
+            ItemKind::Check(check) => {
+                self.push("check ");
+                self.expr(&check.condition, 0);
+                if let Some(message) = &check.message {
+                    self.push(", ");
+                    self.expr(message, 0);
+                }
+            }
+            ItemKind::Tags(tags) => {
+                self.push("tags ");
+                self.expr(tags, 0);
+            }
+            ItemKind::If(branch) => self.if_items(branch),
+            ItemKind::For(each) => {
+                self.push("for ");
+                self.push(&each.var.name);
+                self.push(" in ");
+                self.condition(&each.iterable);
+                self.push(" ");
+                self.decl_block(&each.items);
+            }
+        }
+    }
+
+    fn let_decl(&mut self, decl: &super::ast::Let) {
+        self.push("let ");
+        self.push(&decl.name.name);
+        if let Some(ty) = &decl.ty {
+            self.push(": ");
+            self.ty(ty);
+        }
+        self.push(" = ");
+        self.expr(&decl.value, 0);
+    }
+
+    fn if_items(&mut self, branch: &super::ast::IfItems) {
+        self.push("if ");
+        self.condition(&branch.condition);
+        self.push(" ");
+        self.decl_block(&branch.then_items);
+        match branch.else_items.as_slice() {
+            [] => {}
+            [Item { doc: None, kind: ItemKind::If(nested), .. }] => {
+                self.push(" else ");
+                self.if_items(nested);
+            }
+            items => {
+                self.push(" else ");
+                self.decl_block(items);
+            }
+        }
+    }
+
+    fn decl_block(&mut self, items: &[Item]) {
+        if items.is_empty() {
+            self.push("{}");
+            return;
+        }
+        self.push("{");
+        self.indent += 1;
+        self.newline();
+        self.items(items);
+        self.indent -= 1;
+        self.newline();
+        self.push("}");
+    }
+
+    // ---- expressions
+
+    /// Writes `expr`, in parentheses if it binds more loosely than `min`.
+    fn expr(&mut self, expr: &Expr, min: u8) {
+        if expr_prec(expr) < min {
+            self.push("(");
+            self.expr(expr, 0);
+            self.push(")");
+            return;
+        }
+        match &expr.kind {
+            ExprKind::Null => self.push("null"),
+            ExprKind::Bool(value) => self.push(if *value { "true" } else { "false" }),
+            ExprKind::Int(value) => self.push(&value.to_string()),
+            ExprKind::Number(text) | ExprKind::Name(text) => self.push(text),
+            ExprKind::Str(parts) => self.string(parts),
+            ExprKind::List(items) => self.delimited(("[", "]"), items, true, |p, item| p.expr(item, 0)),
+            ExprKind::ListFor(comprehension) => self.list_for(comprehension),
+            ExprKind::Record(entries) => self.record(entries),
+            ExprKind::MapFor(comprehension) => self.map_for(comprehension),
+            ExprKind::Field { base, name } => {
+                self.expr(base, prec::POSTFIX);
+                self.push(".");
+                self.push(&name.name);
+            }
+            ExprKind::Index { base, index } => {
+                self.expr(base, prec::POSTFIX);
+                self.push("[");
+                self.expr(index, 0);
+                self.push("]");
+            }
+            ExprKind::Call { callee, args } => {
+                self.expr(callee, prec::POSTFIX);
+                self.push("(");
+                for (i, arg) in args.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.expr(arg, 0);
+                }
+                self.push(")");
+            }
+            ExprKind::Instantiate { component, args } => {
+                self.expr(component, prec::POSTFIX);
+                self.push(" ");
+                self.record(args);
+            }
+            ExprKind::Unary { op, operand } => self.unary(*op, operand),
+            ExprKind::Binary { op, lhs, rhs } => {
+                let strength = binary_prec(*op);
+                self.expr(lhs, strength);
+                self.push(" ");
+                self.push(op.symbol());
+                self.push(" ");
+                self.expr(rhs, strength + 1);
+            }
+            ExprKind::Range { start, end } => {
+                self.expr(start, prec::RANGE + 1);
+                self.push("..");
+                self.expr(end, prec::RANGE + 1);
+            }
+            ExprKind::If { condition, then_branch, else_branch } => {
+                self.push("if ");
+                self.condition(condition);
+                self.push(" ");
+                self.brace(then_branch);
+                self.push(" else ");
+                match &else_branch.kind {
+                    ExprKind::If { .. } => self.expr(else_branch, 0),
+                    _ => self.brace(else_branch),
+                }
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                self.push("match ");
+                self.condition(scrutinee);
+                self.push(" ");
+                let inline = arms.len() <= MAX_INLINE_ENTRIES;
+                self.delimited(("{", "}"), arms, inline, |p, arm| p.match_arm(arm));
+            }
+            ExprKind::Block { lets, value } => self.block(lets, value),
+        }
+    }
+
+    fn unary(&mut self, op: UnaryOp, operand: &Expr) {
+        self.push(match op {
+            UnaryOp::Neg => "-",
+            UnaryOp::Not => "!",
+        });
+        if op == UnaryOp::Neg && expr_prec(operand) >= prec::PREFIX && starts_with_digit(operand) {
+            self.push("(");
+            self.expr(operand, 0);
+            self.push(")");
+        } else {
+            self.expr(operand, prec::PREFIX);
+        }
+    }
+
+    /// An `if` condition, `for` iterable or `match` subject: a bare component instance there
+    /// would take the following `{`, so it gets parentheses.
+    fn condition(&mut self, expr: &Expr) {
+        if has_bare_instance(expr) {
+            self.push("(");
+            self.expr(expr, 0);
+            self.push(")");
+        } else {
+            self.expr(expr, 0);
+        }
+    }
+
+    /// A braced expression (an `if` branch, a `fn` body): a record, a map comprehension or a
+    /// block; anything else is written as a block holding it.
+    fn brace(&mut self, expr: &Expr) {
+        match &expr.kind {
+            ExprKind::Record(_) | ExprKind::MapFor(_) | ExprKind::Block { .. } => self.expr(expr, 0),
+            _ => self.block(&[], expr),
+        }
+    }
+
+    fn block(&mut self, lets: &[super::ast::Let], value: &Expr) {
+        if self.flat {
+            self.push("{ ");
+            for decl in lets {
+                self.let_decl(decl);
+                self.push("  ");
+            }
+            self.expr(value, 0);
+            self.push(" }");
+            return;
+        }
+        if lets.is_empty() {
+            let one_line = self.flat_text(|p| p.block(&[], value));
+            if self.fits(&one_line) {
+                self.push(&one_line);
+                return;
+            }
+        }
+        self.push("{");
+        self.indent += 1;
+        for decl in lets {
+            self.newline();
+            self.let_decl(decl);
+        }
+        self.newline();
+        self.expr(value, 0);
+        self.indent -= 1;
+        self.newline();
+        self.push("}");
+    }
+
+    fn record(&mut self, entries: &[RecordEntry]) {
+        let inline = entries.len() <= MAX_INLINE_ENTRIES;
+        self.delimited(("{", "}"), entries, inline, |p, entry| match entry {
+            RecordEntry::Field { key, value } => {
+                p.key(&key.name);
+                p.push(": ");
+                p.expr(value, 0);
+            }
+            RecordEntry::Spread(base) => {
+                p.push("...");
+                p.expr(base, 0);
+            }
+        });
+    }
+
+    fn key(&mut self, name: &str) {
+        if is_plain_name(name) {
+            self.push(name);
+        } else {
+            self.push(&quoted(name));
+        }
+    }
+
+    fn for_head(&mut self, index_var: Option<&str>, var: &str, iterable: &Expr, condition: Option<&Expr>) {
+        self.push("for ");
+        if let Some(index) = index_var {
+            self.push(index);
+            self.push(", ");
+        }
+        self.push(var);
+        self.push(" in ");
+        self.expr(iterable, 0);
+        if let Some(condition) = condition {
+            self.push(" if ");
+            self.expr(condition, 0);
+        }
+        self.push(": ");
+    }
+
+    fn list_for(&mut self, c: &Comprehension) {
+        self.push("[");
+        let index = c.index_var.as_ref().map(|i| i.name.as_str());
+        self.for_head(index, &c.var.name, &c.iterable, c.condition.as_ref());
+        self.expr(&c.body, 0);
+        self.push("]");
+    }
+
+    fn map_for(&mut self, c: &MapComprehension) {
+        self.push("{ ");
+        let index = c.index_var.as_ref().map(|i| i.name.as_str());
+        self.for_head(index, &c.var.name, &c.iterable, c.condition.as_ref());
+        self.expr(&c.key, 0);
+        self.push(" => ");
+        self.expr(&c.value, 0);
+        self.push(" }");
+    }
+
+    fn match_arm(&mut self, arm: &MatchArm) {
+        match &arm.pattern {
+            Pattern::Wildcard(_) => self.push("_"),
+            Pattern::Literals(literals) => {
+                for (i, (literal, _)) in literals.iter().enumerate() {
+                    if i > 0 {
+                        self.push(" | ");
+                    }
+                    self.push(&quoted(literal));
+                }
+            }
+        }
+        self.push(" => ");
+        self.expr(&arm.body, 0);
+    }
+
+    fn string(&mut self, parts: &[StrPart]) {
+        self.push("\"");
+        let mut text = String::new();
+        for part in parts {
+            match part {
+                StrPart::Lit(lit) => text.push_str(lit),
+                StrPart::Interp(expr) => {
+                    escape_into(&mut self.out, &std::mem::take(&mut text));
+                    self.push("${");
+                    self.expr(expr, 0);
+                    self.push("}");
+                }
+            }
+        }
+        escape_into(&mut self.out, &text);
+        self.push("\"");
+    }
+
+    // ---- types
+
+    fn ty(&mut self, ty: &TypeExpr) {
+        match &ty.kind {
+            TypeExprKind::Named(path) => {
+                for (i, name) in path.iter().enumerate() {
+                    if i > 0 {
+                        self.push(".");
+                    }
+                    self.push(&name.name);
+                }
+            }
+            TypeExprKind::Resource(name) => self.push(name),
+            TypeExprKind::StrLit(text) => self.push(&quoted(text)),
+            TypeExprKind::Union(members) => {
+                for (i, member) in members.iter().enumerate() {
+                    if i > 0 {
+                        self.push(" | ");
+                    }
+                    let grouped = matches!(member.kind, TypeExprKind::Union(_) | TypeExprKind::Fn(..));
+                    self.ty_grouped(member, grouped);
+                }
+            }
+            TypeExprKind::Optional(inner) => {
+                let grouped =
+                    matches!(inner.kind, TypeExprKind::Union(_) | TypeExprKind::Fn(..) | TypeExprKind::Optional(_));
+                self.ty_grouped(inner, grouped);
+                self.push("?");
+            }
+            TypeExprKind::List(item) => {
+                self.push("[");
+                self.ty(item);
+                self.push("]");
+            }
+            TypeExprKind::Map(value) => {
+                self.push("map<");
+                self.ty(value);
+                self.push(">");
+            }
+            TypeExprKind::Record(fields) => {
+                let inline = fields.len() <= MAX_INLINE_ENTRIES && fields.iter().all(|f| f.doc.is_none());
+                self.delimited(("{", "}"), fields, inline, |p, field| {
+                    if let (Some(doc), true) = (&field.doc, p.docs) {
+                        p.doc(doc);
+                    }
+                    p.key(&field.name.name);
+                    if field.optional {
+                        p.push("?");
+                    }
+                    p.push(": ");
+                    p.ty(&field.ty);
+                });
+            }
+            TypeExprKind::Fn(params, ret) => {
+                self.push("fn(");
+                for (i, param) in params.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.ty(param);
+                }
+                self.push(") -> ");
+                self.ty(ret);
+            }
+        }
+    }
+
+    fn ty_grouped(&mut self, ty: &TypeExpr, grouped: bool) {
+        if grouped {
+            self.push("(");
+            self.ty(ty);
+            self.push(")");
+        } else {
+            self.ty(ty);
+        }
+    }
 }
