@@ -11,6 +11,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("aurora", include_str!("../../stdlib/aurora.cvl")),
     ("ecs", include_str!("../../stdlib/ecs.cvl")),
     ("monitoring", include_str!("../../stdlib/monitoring.cvl")),
+    ("pipeline", include_str!("../../stdlib/pipeline.cvl")),
     ("static_site", include_str!("../../stdlib/static_site.cvl")),
     ("vpc", include_str!("../../stdlib/vpc.cvl")),
 ];
