@@ -11,8 +11,8 @@ use super::{Symbol, SymbolKind};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{
-    BinaryOp, Comprehension, Expr, ExprKind, Ident, Let, MapComprehension, MatchArm, Pattern, RecordEntry,
-    StrPart, UnaryOp,
+    BinaryOp, Comprehension, Expr, ExprKind, Ident, Let, MapComprehension, MatchArm, Pattern,
+    RecordEntry, StrPart, UnaryOp,
 };
 use std::sync::Arc;
 
@@ -26,7 +26,7 @@ fn stack_position() -> usize {
 }
 
 /// The one member of `expected` (ignoring `null`) that `keep` accepts, if there is exactly one.
-fn pick<'t>(expected: &'t Ty, keep: impl Fn(&Ty) -> bool) -> Option<&'t Ty> {
+fn pick(expected: &Ty, keep: impl Fn(&Ty) -> bool) -> Option<&Ty> {
     let mut found = None;
     for m in ty::members(expected) {
         if keep(m) {
@@ -52,7 +52,14 @@ fn interpolable(t: &Ty) -> bool {
     ty::members(t).iter().all(|m| {
         matches!(
             m,
-            Ty::String | Ty::Lit(_) | Ty::Int | Ty::Number | Ty::Bool | Ty::Resource(_) | Ty::Error | Ty::Never
+            Ty::String
+                | Ty::Lit(_)
+                | Ty::Int
+                | Ty::Number
+                | Ty::Bool
+                | Ty::Resource(_)
+                | Ty::Error
+                | Ty::Never
         )
     })
 }
@@ -120,10 +127,16 @@ impl Checker<'_> {
                     return self.list_for(c, Some(&elem));
                 }
             }
-            ExprKind::If { condition, then_branch, else_branch } => {
+            ExprKind::If {
+                condition,
+                then_branch,
+                else_branch,
+            } => {
                 return self.if_expr(condition, then_branch, else_branch, Some(exp));
             }
-            ExprKind::Match { scrutinee, arms } => return self.match_expr(scrutinee, arms, Some(exp)),
+            ExprKind::Match { scrutinee, arms } => {
+                return self.match_expr(scrutinee, arms, Some(exp));
+            }
             ExprKind::Block { lets, value } => return self.block(lets, value, Some(exp)),
             _ => {}
         }
@@ -139,7 +152,11 @@ impl Checker<'_> {
         }
         if !self.stack_reported {
             self.stack_reported = true;
-            self.error(Code::NestingTooDeep, span, error::EXPRESSION_TOO_DEEP.to_string());
+            self.error(
+                Code::NestingTooDeep,
+                span,
+                error::EXPRESSION_TOO_DEEP.to_string(),
+            );
         }
         true
     }
@@ -150,19 +167,21 @@ impl Checker<'_> {
             return true;
         }
         if let (Ty::Record(a), Some(Ty::Record(e))) = (actual, pick(expected, is_record_like)) {
-            let names: Vec<&str> = e.iter().map(|f| f.name.as_str()).collect();
             match ty::record_mismatch(a, e) {
-                Some(RecordMismatch::Unknown(name)) => {
-                    let message = error::unknown_field(&name, expected);
-                    self.error_suggest(Code::UnknownField, span, message, &name, names);
-                    return false;
-                }
                 Some(RecordMismatch::Missing(name)) => {
-                    self.error(Code::MissingField, span, error::missing_field(&name, expected));
+                    self.error(
+                        Code::MissingField,
+                        span,
+                        error::missing_field(&name, expected),
+                    );
                     return false;
                 }
                 Some(RecordMismatch::Field(name, found, wanted)) => {
-                    self.error(Code::TypeMismatch, span, error::field_mismatch(&name, &wanted, &found));
+                    self.error(
+                        Code::TypeMismatch,
+                        span,
+                        error::field_mismatch(&name, &wanted, &found),
+                    );
                     return false;
                 }
                 None => {}
@@ -190,12 +209,16 @@ impl Checker<'_> {
             ExprKind::Field { base, name } => self.field(base, name),
             ExprKind::Index { base, index } => self.index(base, index),
             ExprKind::Call { callee, args } => self.call(e, callee, args),
-            ExprKind::Instantiate { component, args } => self.instantiate(e, component, args, instance_allowed),
+            ExprKind::Instantiate { component, args } => {
+                self.instantiate(e, component, args, instance_allowed)
+            }
             ExprKind::Unary { op, operand } => self.unary(*op, operand, e.span),
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, e.span),
-            ExprKind::If { condition, then_branch, else_branch } => {
-                self.if_expr(condition, then_branch, else_branch, None)
-            }
+            ExprKind::If {
+                condition,
+                then_branch,
+                else_branch,
+            } => self.if_expr(condition, then_branch, else_branch, None),
             ExprKind::Match { scrutinee, arms } => self.match_expr(scrutinee, arms, None),
             ExprKind::Range { start, end } => self.range(start, end),
             ExprKind::Block { lets, value } => self.block(lets, value, None),
@@ -207,7 +230,13 @@ impl Checker<'_> {
         Ty::List(Box::new(ty::join(tys)))
     }
 
-    fn if_expr(&mut self, condition: &Expr, then_branch: &Expr, else_branch: &Expr, expected: Option<&Ty>) -> Ty {
+    fn if_expr(
+        &mut self,
+        condition: &Expr,
+        then_branch: &Expr,
+        else_branch: &Expr,
+        expected: Option<&Ty>,
+    ) -> Ty {
         self.check(condition, Some(&Ty::Bool));
         let a = self.check(then_branch, expected);
         let b = self.check(else_branch, expected);
@@ -224,7 +253,11 @@ impl Checker<'_> {
     // names
 
     fn local(&self, name: &str) -> Option<&Ty> {
-        self.locals.iter().rev().find(|(n, _)| n == name).map(|(_, t)| t)
+        self.locals
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t)
     }
 
     /// Every name visible here, for "did you mean".
@@ -259,7 +292,13 @@ impl Checker<'_> {
         }
         let known = self.visible_names();
         let message = error::unresolved_name(name);
-        self.error_suggest(Code::UnresolvedName, span, message, name, known.iter().map(String::as_str));
+        self.error_suggest(
+            Code::UnresolvedName,
+            span,
+            message,
+            name,
+            known.iter().map(String::as_str),
+        );
         Ty::Error
     }
 
@@ -286,7 +325,11 @@ impl Checker<'_> {
 
     fn duplicate_key(&mut self, seen: &mut Vec<String>, key: &Ident) {
         if seen.contains(&key.name) {
-            self.error(Code::DuplicateDefinition, key.span, error::duplicate_field(&key.name));
+            self.error(
+                Code::DuplicateDefinition,
+                key.span,
+                error::duplicate_field(&key.name),
+            );
         } else {
             seen.push(key.name.clone());
         }
@@ -344,27 +387,29 @@ impl Checker<'_> {
                                 None => {
                                     let message = error::unknown_field(&key.name, target);
                                     let known_names = names.iter().map(String::as_str);
-                                    self.error_suggest(Code::UnknownField, key.span, message, &key.name, known_names);
+                                    self.error_suggest(
+                                        Code::UnknownField,
+                                        key.span,
+                                        message,
+                                        &key.name,
+                                        known_names,
+                                    );
                                     self.check(value, None)
                                 }
                             };
                             set_field(&mut fields, Field::new(key.name.clone(), t));
                         }
+                        // A spread brings a record value: its extra fields are not typos
+                        // written here, so they are allowed (as for any record value).
                         RecordEntry::Spread(x) => match self.spread(x) {
                             Some(spread) => {
                                 for f in spread {
-                                    match expected.iter().find(|e| e.name == f.name) {
-                                        Some(e) => {
-                                            let (found, wanted) = (f.value_ty(), e.value_ty());
-                                            if !ty::fits(&found, &wanted) {
-                                                let message = error::field_mismatch(&f.name, &wanted, &found);
-                                                self.error(Code::TypeMismatch, x.span, message);
-                                            }
-                                        }
-                                        None => {
-                                            let message = error::unknown_field(&f.name, target);
-                                            let known_names = names.iter().map(String::as_str);
-                                            self.error_suggest(Code::UnknownField, x.span, message, &f.name, known_names);
+                                    if let Some(e) = expected.iter().find(|e| e.name == f.name) {
+                                        let (found, wanted) = (f.value_ty(), e.value_ty());
+                                        if !ty::fits(&found, &wanted) {
+                                            let message =
+                                                error::field_mismatch(&f.name, &wanted, &found);
+                                            self.error(Code::TypeMismatch, x.span, message);
                                         }
                                     }
                                     set_field(&mut fields, f);
@@ -377,7 +422,11 @@ impl Checker<'_> {
                 if known {
                     for f in expected.iter().filter(|f| !f.optional) {
                         if !fields.iter().any(|g| g.name == f.name) {
-                            self.error(Code::MissingField, e.span, error::missing_field(&f.name, target));
+                            self.error(
+                                Code::MissingField,
+                                e.span,
+                                error::missing_field(&f.name, target),
+                            );
                         }
                     }
                 }
@@ -413,7 +462,11 @@ impl Checker<'_> {
             Ty::List(elem) => *elem,
             Ty::Error => Ty::Error,
             other => {
-                self.error(Code::TypeMismatch, iterable.span, error::not_iterable(&other));
+                self.error(
+                    Code::TypeMismatch,
+                    iterable.span,
+                    error::not_iterable(&other),
+                );
                 Ty::Error
             }
         }
@@ -491,7 +544,11 @@ impl Checker<'_> {
                 let mut out: Vec<usize> = refs
                     .iter()
                     .filter(|r| !r.is_type)
-                    .filter_map(|r| lets.iter().position(|o| o.name.name == r.name).map(|j| first[j]))
+                    .filter_map(|r| {
+                        lets.iter()
+                            .position(|o| o.name.name == r.name)
+                            .map(|j| first[j])
+                    })
                     .collect();
                 out.sort_unstable();
                 out.dedup();
@@ -500,9 +557,17 @@ impl Checker<'_> {
             .collect();
         for component in scope::sccs(&edges) {
             if scope::is_cycle(&component, &edges) {
-                let names: Vec<String> = component[1..].iter().map(|&i| lets[i].name.name.clone()).collect();
+                let names: Vec<String> = component[1..]
+                    .iter()
+                    .map(|&i| lets[i].name.name.clone())
+                    .collect();
                 let head = &lets[component[0]].name;
-                let mut d = Diagnostic::error(Code::Recursion, self.file, head.span, error::recursion(&head.name, &names));
+                let mut d = Diagnostic::error(
+                    Code::Recursion,
+                    self.file,
+                    head.span,
+                    error::recursion(&head.name, &names),
+                );
                 for &i in &component[1..] {
                     d = d.with_label(lets[i].name.span, error::PART_OF_THE_CYCLE);
                 }
@@ -541,7 +606,10 @@ impl Checker<'_> {
                 Some(m) if !matches!(self.decls[m].kind, DeclKind::Type(_)) => self.decl_ty(m),
                 _ => {
                     let message = error::stack_has_no_member(n, &name.name);
-                    let known: Vec<String> = self.scopes[inner].members().map(|(n, _)| n.clone()).collect();
+                    let known: Vec<String> = self.scopes[inner]
+                        .members()
+                        .map(|(n, _)| n.clone())
+                        .collect();
                     self.error_suggest(
                         Code::UnresolvedName,
                         name.span,
@@ -571,10 +639,17 @@ impl Checker<'_> {
             },
             Ty::Map(elem) => (**elem).clone(),
             Ty::Resource(type_name) => self.resource_field(type_name, name),
-            Ty::Module { name: module, interface } => match interface.values.get(&name.name) {
+            Ty::Module {
+                name: module,
+                interface,
+            } => match interface.values.get(&name.name) {
                 Some(member) => member.ty.clone(),
                 None if interface.types.contains_key(&name.name) => {
-                    self.error(Code::TypeMismatch, name.span, error::not_a_value(&name.name));
+                    self.error(
+                        Code::TypeMismatch,
+                        name.span,
+                        error::not_a_value(&name.name),
+                    );
                     Ty::Error
                 }
                 None => {
@@ -593,9 +668,12 @@ impl Checker<'_> {
                     Ty::Error
                 }
             },
-            Ty::Union(members) if ty::is_optional(t) => {
-                let _ = members;
-                let d = self.error(Code::TypeMismatch, name.span, error::optional_field_access(&name.name, t));
+            Ty::Union(_) if ty::is_optional(t) => {
+                let d = self.error(
+                    Code::TypeMismatch,
+                    name.span,
+                    error::optional_field_access(&name.name, t),
+                );
                 d.help = Some(error::HELP_COALESCE.to_string());
                 Ty::Error
             }
@@ -610,7 +688,11 @@ impl Checker<'_> {
                     match fields.iter().find(|f| f.name == name.name) {
                         Some(f) => tys.push(f.value_ty()),
                         None => {
-                            self.error(Code::UnknownField, name.span, error::no_field(&name.name, t));
+                            self.error(
+                                Code::UnknownField,
+                                name.span,
+                                error::no_field(&name.name, t),
+                            );
                             return Ty::Error;
                         }
                     }
@@ -618,7 +700,11 @@ impl Checker<'_> {
                 ty::join(tys)
             }
             other => {
-                self.error(Code::TypeMismatch, name.span, error::cannot_read_field(&name.name, other));
+                self.error(
+                    Code::TypeMismatch,
+                    name.span,
+                    error::cannot_read_field(&name.name, other),
+                );
                 Ty::Error
             }
         }
@@ -643,7 +729,13 @@ impl Checker<'_> {
                         None => {
                             let message = error::no_field(&key, &t);
                             let known = fields.iter().map(|f| f.name.as_str());
-                            self.error_suggest(Code::UnknownField, index.span, message, &key, known);
+                            self.error_suggest(
+                                Code::UnknownField,
+                                index.span,
+                                message,
+                                &key,
+                                known,
+                            );
                             Ty::Error
                         }
                     },
@@ -709,9 +801,19 @@ impl Checker<'_> {
         }
     }
 
-    fn instantiate(&mut self, e: &Expr, component: &Expr, args: &[RecordEntry], allowed: bool) -> Ty {
+    fn instantiate(
+        &mut self,
+        e: &Expr,
+        component: &Expr,
+        args: &[RecordEntry],
+        allowed: bool,
+    ) -> Ty {
         if !allowed {
-            self.error(Code::MisplacedInstance, e.span, error::MISPLACED_INSTANCE.to_string());
+            self.error(
+                Code::MisplacedInstance,
+                e.span,
+                error::MISPLACED_INSTANCE.to_string(),
+            );
         }
         let t = self.check(component, None);
         match t {
@@ -723,10 +825,18 @@ impl Checker<'_> {
                 match &other {
                     Ty::Error => {}
                     Ty::Fn(_) | Ty::Builtin(_) => {
-                        self.error(Code::NotCallable, component.span, error::fn_instantiated(&other));
+                        self.error(
+                            Code::NotCallable,
+                            component.span,
+                            error::fn_instantiated(&other),
+                        );
                     }
                     _ => {
-                        self.error(Code::NotCallable, component.span, error::not_a_component(&other));
+                        self.error(
+                            Code::NotCallable,
+                            component.span,
+                            error::not_a_component(&other),
+                        );
                     }
                 }
                 self.record(args);
@@ -744,7 +854,11 @@ impl Checker<'_> {
             match entry {
                 RecordEntry::Field { key, value } => {
                     if given.contains(&key.name) {
-                        self.error(Code::DuplicateDefinition, key.span, error::duplicate_field(&key.name));
+                        self.error(
+                            Code::DuplicateDefinition,
+                            key.span,
+                            error::duplicate_field(&key.name),
+                        );
                     }
                     given.push(key.name.clone());
                     match c.params.iter().find(|p| p.name == key.name) {
@@ -753,7 +867,13 @@ impl Checker<'_> {
                         }
                         None => {
                             let message = error::unknown_component_param(&c.name, &key.name);
-                            self.error_suggest(Code::UnknownField, key.span, message, &key.name, names.iter().copied());
+                            self.error_suggest(
+                                Code::UnknownField,
+                                key.span,
+                                message,
+                                &key.name,
+                                names.iter().copied(),
+                            );
                             self.check(value, None);
                         }
                     }
@@ -764,13 +884,20 @@ impl Checker<'_> {
                             match c.params.iter().find(|p| p.name == f.name) {
                                 Some(p) => {
                                     if !ty::fits(&f.value_ty(), &p.ty) {
-                                        let message = error::field_mismatch(&f.name, &p.ty, &f.value_ty());
+                                        let message =
+                                            error::field_mismatch(&f.name, &p.ty, &f.value_ty());
                                         self.error(Code::TypeMismatch, x.span, message);
                                     }
                                 }
                                 None => {
                                     let message = error::unknown_component_param(&c.name, &f.name);
-                                    self.error_suggest(Code::UnknownField, x.span, message, &f.name, names.iter().copied());
+                                    self.error_suggest(
+                                        Code::UnknownField,
+                                        x.span,
+                                        message,
+                                        &f.name,
+                                        names.iter().copied(),
+                                    );
                                 }
                             }
                             given.push(f.name);
@@ -788,7 +915,11 @@ impl Checker<'_> {
                 .map(|p| p.name.as_str())
                 .collect();
             if !missing.is_empty() {
-                self.error(Code::MissingField, name_span, error::missing_component_param(&c.name, &missing));
+                self.error(
+                    Code::MissingField,
+                    name_span,
+                    error::missing_component_param(&c.name, &missing),
+                );
             }
         }
     }
@@ -823,7 +954,9 @@ impl Checker<'_> {
             BinaryOp::And | BinaryOp::Or => self.logic(lhs, rhs),
             BinaryOp::Coalesce => self.coalesce(lhs, rhs),
             BinaryOp::Eq | BinaryOp::Ne => self.equality(lhs, rhs),
-            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => self.comparison(op, lhs, rhs, span),
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                self.comparison(op, lhs, rhs, span)
+            }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => {
                 self.arithmetic(op, lhs, rhs, span)
             }
@@ -913,7 +1046,11 @@ impl Checker<'_> {
             Some(set) => Some(set.into_iter().map(str::to_string).collect()),
             None => {
                 if st != Ty::Error {
-                    self.error(Code::TypeMismatch, scrutinee.span, error::mismatch_what(error::EXPECTED_LITERAL_UNION, &st));
+                    self.error(
+                        Code::TypeMismatch,
+                        scrutinee.span,
+                        error::mismatch_what(error::EXPECTED_LITERAL_UNION, &st),
+                    );
                 }
                 None
             }
@@ -926,7 +1063,11 @@ impl Checker<'_> {
                 Pattern::Literals(lits) => {
                     for (lit, span) in lits {
                         if wildcard {
-                            self.error(Code::UnreachableArm, *span, error::ARM_AFTER_WILDCARD.to_string());
+                            self.error(
+                                Code::UnreachableArm,
+                                *span,
+                                error::ARM_AFTER_WILDCARD.to_string(),
+                            );
                             continue;
                         }
                         let Some(all) = &literals else { continue };
@@ -935,7 +1076,11 @@ impl Checker<'_> {
                             let known = all.iter().map(String::as_str);
                             self.error_suggest(Code::UnreachableArm, *span, message, lit, known);
                         } else if covered.contains(lit) {
-                            self.error(Code::UnreachableArm, *span, error::arm_already_covered(lit));
+                            self.error(
+                                Code::UnreachableArm,
+                                *span,
+                                error::arm_already_covered(lit),
+                            );
                         } else {
                             covered.push(lit.clone());
                         }
@@ -943,9 +1088,20 @@ impl Checker<'_> {
                 }
                 Pattern::Wildcard(span) => {
                     if wildcard {
-                        self.error(Code::UnreachableArm, *span, error::ARM_AFTER_WILDCARD.to_string());
-                    } else if literals.as_ref().is_some_and(|all| all.len() == covered.len()) {
-                        self.error(Code::UnreachableArm, *span, error::WILDCARD_COVERS_NOTHING.to_string());
+                        self.error(
+                            Code::UnreachableArm,
+                            *span,
+                            error::ARM_AFTER_WILDCARD.to_string(),
+                        );
+                    } else if literals
+                        .as_ref()
+                        .is_some_and(|all| all.len() == covered.len())
+                    {
+                        self.error(
+                            Code::UnreachableArm,
+                            *span,
+                            error::WILDCARD_COVERS_NOTHING.to_string(),
+                        );
                     }
                     wildcard = true;
                 }
@@ -955,9 +1111,17 @@ impl Checker<'_> {
         if let Some(all) = &literals
             && !wildcard
         {
-            let missing: Vec<&str> = all.iter().filter(|l| !covered.contains(l)).map(String::as_str).collect();
+            let missing: Vec<&str> = all
+                .iter()
+                .filter(|l| !covered.contains(l))
+                .map(String::as_str)
+                .collect();
             if !missing.is_empty() {
-                self.error(Code::NonExhaustiveMatch, scrutinee.span, error::non_exhaustive(&missing));
+                self.error(
+                    Code::NonExhaustiveMatch,
+                    scrutinee.span,
+                    error::non_exhaustive(&missing),
+                );
             }
         }
         ty::join(tys)

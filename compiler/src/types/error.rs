@@ -63,13 +63,15 @@ pub fn misplaced(what: &str, rule: &str) -> String {
 }
 
 pub const RULE_TOP_LEVEL: &str = "it is declared only at the top level of a file";
-pub const RULE_PARAM: &str = "params are declared at the top level of the entry file or in a component";
+pub const RULE_PARAM: &str =
+    "params are declared at the top level of the entry file or in a component";
 pub const RULE_PARAM_MODULE: &str = "modules declare no params; params belong to the entry file";
 pub const RULE_STACK: &str = "stacks are declared only at the top level of the entry file";
 pub const RULE_MODULE_RESOURCES: &str =
     "modules declare no resources, outputs, checks or tags outside components";
 
-pub const EXPRESSION_TOO_DEEP: &str = "this expression is nested too deeply to check; split it with `let`s";
+pub const EXPRESSION_TOO_DEEP: &str =
+    "this expression is nested too deeply to check; split it with `let`s";
 
 pub fn nesting_too_deep(name: &str) -> String {
     format!("the type of `{name}` is nested too deeply")
@@ -108,7 +110,10 @@ pub fn unknown_component_param(component: &str, name: &str) -> String {
 pub fn missing_component_param(component: &str, names: &[&str]) -> String {
     let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
     let s = if names.len() == 1 { "" } else { "s" };
-    format!("missing param{s} {} of component `{component}`", names.join(", "))
+    format!(
+        "missing param{s} {} of component `{component}`",
+        names.join(", ")
+    )
 }
 
 pub fn optional_field_access(name: &str, ty: &Ty) -> String {
@@ -220,7 +225,10 @@ pub fn read_only_property(name: &str, owner: &str) -> String {
 pub fn missing_required_properties(owner: &str, names: &[&str]) -> String {
     let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
     let s = if names.len() == 1 { "y" } else { "ies" };
-    format!("missing required propert{s} {} of `{owner}`", names.join(", "))
+    format!(
+        "missing required propert{s} {} of `{owner}`",
+        names.join(", ")
+    )
 }
 
 pub fn property_mismatch(name: &str, expected: &str, found: &Ty) -> String {
@@ -228,9 +236,16 @@ pub fn property_mismatch(name: &str, expected: &str, found: &Ty) -> String {
 }
 
 pub fn invalid_enum_value(value: &str, name: &str, allowed: &[String]) -> String {
-    let shown: Vec<String> = allowed.iter().take(12).map(|v| format!("`\"{v}\"`")).collect();
+    let shown: Vec<String> = allowed
+        .iter()
+        .take(12)
+        .map(|v| format!("`\"{v}\"`"))
+        .collect();
     let more = if allowed.len() > 12 { ", ..." } else { "" };
-    format!("`\"{value}\"` is not a valid value of `{name}`; allowed: {}{more}", shown.join(", "))
+    format!(
+        "`\"{value}\"` is not a valid value of `{name}`; allowed: {}{more}",
+        shown.join(", ")
+    )
 }
 
 pub fn unknown_attribute(name: &str, resource_type: &str) -> String {

@@ -86,7 +86,8 @@ impl<'a> Checker<'a> {
     // diagnostics
 
     pub(crate) fn error(&mut self, code: Code, span: Span, message: String) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(code, self.file, span, message));
+        self.diags
+            .push(Diagnostic::error(code, self.file, span, message));
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
@@ -112,9 +113,21 @@ impl<'a> Checker<'a> {
         self.scopes.len() - 1
     }
 
-    fn declare(&mut self, ident: &Ident, doc: Option<&'a str>, kind: DeclKind<'a>, scope: ScopeId) -> DeclId {
+    fn declare(
+        &mut self,
+        ident: &Ident,
+        doc: Option<&'a str>,
+        kind: DeclKind<'a>,
+        scope: ScopeId,
+    ) -> DeclId {
         let id = self.decls.len();
-        self.decls.push(Decl { name: ident.name.clone(), span: ident.span, doc, kind, scope });
+        self.decls.push(Decl {
+            name: ident.name.clone(),
+            span: ident.span,
+            doc,
+            kind,
+            scope,
+        });
         self.states.push(State::NotStarted);
         self.bind(scope, id);
         id
@@ -124,12 +137,21 @@ impl<'a> Checker<'a> {
         let name = self.decls[id].name.clone();
         let is_output = matches!(self.origin(id), DeclKind::Output(_));
         fn namespace(s: &mut Scope, is_output: bool) -> &mut IndexMap<String, DeclId> {
-            if is_output { &mut s.outputs } else { &mut s.names }
+            if is_output {
+                &mut s.outputs
+            } else {
+                &mut s.names
+            }
         }
         if let Some(&first) = namespace(&mut self.scopes[scope], is_output).get(&name) {
             let (span, first_span) = (self.decls[id].span, self.decls[first].span);
-            let d = Diagnostic::error(Code::DuplicateDefinition, self.file, span, error::duplicate_definition(&name))
-                .with_label(first_span, error::FIRST_DECLARED_HERE);
+            let d = Diagnostic::error(
+                Code::DuplicateDefinition,
+                self.file,
+                span,
+                error::duplicate_definition(&name),
+            )
+            .with_label(first_span, error::FIRST_DECLARED_HERE);
             self.diags.push(d);
         } else {
             namespace(&mut self.scopes[scope], is_output).insert(name, id);
@@ -148,7 +170,11 @@ impl<'a> Checker<'a> {
     }
 
     fn misplaced(&mut self, span: Span, what: &str, rule: &str) {
-        self.error(Code::MisplacedDeclaration, span, error::misplaced(what, rule));
+        self.error(
+            Code::MisplacedDeclaration,
+            span,
+            error::misplaced(what, rule),
+        );
     }
 
     fn collect(&mut self, items: &'a [Item], scope: ScopeId) {
@@ -197,7 +223,15 @@ impl<'a> Checker<'a> {
                 for p in &f.params {
                     self.declare(&p.name, None, DeclKind::FnParam(p), fn_scope);
                 }
-                self.declare(&f.name, doc, DeclKind::Fn { decl: f, scope: fn_scope }, scope);
+                self.declare(
+                    &f.name,
+                    doc,
+                    DeclKind::Fn {
+                        decl: f,
+                        scope: fn_scope,
+                    },
+                    scope,
+                );
             }
             ItemKind::Component(c) => {
                 if !top {
@@ -205,7 +239,15 @@ impl<'a> Checker<'a> {
                 }
                 let inner = self.new_scope(ScopeKind::Component, scope);
                 self.collect(&c.items, inner);
-                self.declare(&c.name, doc, DeclKind::Component { decl: c, scope: inner }, scope);
+                self.declare(
+                    &c.name,
+                    doc,
+                    DeclKind::Component {
+                        decl: c,
+                        scope: inner,
+                    },
+                    scope,
+                );
             }
             ItemKind::Stack(s) => {
                 if !(top && self.is_entry) {
@@ -213,7 +255,15 @@ impl<'a> Checker<'a> {
                 }
                 let inner = self.new_scope(ScopeKind::Stack, scope);
                 self.collect(&s.items, inner);
-                self.declare(&s.name, doc, DeclKind::Stack { decl: s, scope: inner }, scope);
+                self.declare(
+                    &s.name,
+                    doc,
+                    DeclKind::Stack {
+                        decl: s,
+                        scope: inner,
+                    },
+                    scope,
+                );
             }
             ItemKind::Resource(r) => {
                 if stack_item_misplaced {
@@ -236,7 +286,11 @@ impl<'a> Checker<'a> {
             }
             ItemKind::If(i) => {
                 if stack_item_misplaced {
-                    self.misplaced(i.condition.span, "an `if` block", error::RULE_MODULE_RESOURCES);
+                    self.misplaced(
+                        i.condition.span,
+                        "an `if` block",
+                        error::RULE_MODULE_RESOURCES,
+                    );
                 }
                 let then_scope = self.new_scope(ScopeKind::Branch, scope);
                 self.collect(&i.then_items, then_scope);
@@ -250,7 +304,14 @@ impl<'a> Checker<'a> {
                     self.misplaced(f.var.span, "a `for` block", error::RULE_MODULE_RESOURCES);
                 }
                 let body = self.new_scope(ScopeKind::For, scope);
-                self.declare(&f.var, None, DeclKind::LoopVar { iterable: &f.iterable }, body);
+                self.declare(
+                    &f.var,
+                    None,
+                    DeclKind::LoopVar {
+                        iterable: &f.iterable,
+                    },
+                    body,
+                );
                 self.collect(&f.items, body);
                 self.lift_for(body, scope);
             }
@@ -263,27 +324,45 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn lift_if(&mut self, then_scope: ScopeId, else_scope: ScopeId, parent: ScopeId, cond: &'a Expr) {
+    fn lift_if(
+        &mut self,
+        then_scope: ScopeId,
+        else_scope: ScopeId,
+        parent: ScopeId,
+        cond: &'a Expr,
+    ) {
         // keyed by (is an output, name): names and outputs are separate namespaces
-        let mut merged: IndexMap<(bool, String), (Option<DeclId>, Option<DeclId>)> = IndexMap::new();
+        let mut merged: IndexMap<(bool, String), (Option<DeclId>, Option<DeclId>)> =
+            IndexMap::new();
         for (i, scope) in [then_scope, else_scope].into_iter().enumerate() {
             let s = &self.scopes[scope];
             let all = s.names.iter().map(|(n, id)| ((false, n.clone()), *id));
             for (key, id) in all.chain(s.outputs.iter().map(|(n, id)| ((true, n.clone()), *id))) {
                 let slot = merged.entry(key).or_default();
-                if i == 0 { slot.0 = Some(id) } else { slot.1 = Some(id) }
+                if i == 0 {
+                    slot.0 = Some(id)
+                } else {
+                    slot.1 = Some(id)
+                }
             }
         }
         for (_, (a, b)) in merged {
             let sources: Vec<DeclId> = a.into_iter().chain(b).collect();
-            let lift = Lift::If { both: sources.len() == 2 };
+            let lift = Lift::If {
+                both: sources.len() == 2,
+            };
             self.lift(sources, lift, Some(cond), parent);
         }
     }
 
     fn lift_for(&mut self, body: ScopeId, parent: ScopeId) {
         let s = &self.scopes[body];
-        let ids: Vec<DeclId> = s.names.values().chain(s.outputs.values()).copied().collect();
+        let ids: Vec<DeclId> = s
+            .names
+            .values()
+            .chain(s.outputs.values())
+            .copied()
+            .collect();
         for id in ids {
             if !matches!(self.decls[id].kind, DeclKind::LoopVar { .. }) {
                 self.lift(vec![id], Lift::For, None, parent);
@@ -297,7 +376,11 @@ impl<'a> Checker<'a> {
             name: first.name.clone(),
             span: first.span,
             doc: first.doc,
-            kind: DeclKind::Lifted { sources, lift, cond },
+            kind: DeclKind::Lifted {
+                sources,
+                lift,
+                cond,
+            },
             scope: parent,
         };
         let id = self.decls.len();
@@ -337,7 +420,9 @@ impl<'a> Checker<'a> {
     fn resolve_ref(&self, scope: ScopeId, r: &Ref<'_>) -> Option<DeclId> {
         let id = self.lookup_in(scope, r.name, r.is_type)?;
         match (&self.decls[id].kind, r.field) {
-            (DeclKind::Stack { scope: inner, .. }, Some(field)) if !r.is_type => self.scopes[*inner].member(field),
+            (DeclKind::Stack { scope: inner, .. }, Some(field)) if !r.is_type => {
+                self.scopes[*inner].member(field)
+            }
             _ => Some(id),
         }
     }
@@ -398,7 +483,10 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            direct.extend(refs.iter().filter_map(|(scope, r)| self.resolve_ref(*scope, r)));
+            direct.extend(
+                refs.iter()
+                    .filter_map(|(scope, r)| self.resolve_ref(*scope, r)),
+            );
             direct.sort_unstable();
             direct.dedup();
             edges.push(direct);
@@ -430,14 +518,20 @@ impl<'a> Checker<'a> {
     }
 
     fn report_cycle(&mut self, component: &[DeclId]) {
-        let mut named: Vec<DeclId> = component.iter().copied().filter(|&id| self.decls[id].is_nameable()).collect();
+        let mut named: Vec<DeclId> = component
+            .iter()
+            .copied()
+            .filter(|&id| self.decls[id].is_nameable())
+            .collect();
         if named.is_empty() {
             // only lifted names (an `if` whose condition reads what the block declares)
             named = component.to_vec();
         }
         named.sort_by_key(|&id| (self.decls[id].span, id));
         named.dedup_by_key(|id| self.decls[*id].span);
-        let Some((&first, rest)) = named.split_first() else { return };
+        let Some((&first, rest)) = named.split_first() else {
+            return;
+        };
         let through: Vec<String> = rest.iter().map(|&id| self.decls[id].name.clone()).collect();
         let mut d = Diagnostic::error(
             Code::Recursion,
@@ -491,7 +585,7 @@ impl<'a> Checker<'a> {
                 self.import_ty(&name)
             }
             DeclKind::Param(p) => {
-                let p: &'a ast::Param = *p;
+                let p: &'a ast::Param = p;
                 let t = self.resolve_type(&p.ty);
                 if let Some(d) = &p.default {
                     self.check(d, Some(&t));
@@ -499,12 +593,15 @@ impl<'a> Checker<'a> {
                 t
             }
             DeclKind::Let(l) => {
-                let l: &'a ast::Let = *l;
-                let allowed = matches!(self.container(scope), ScopeKind::Stack | ScopeKind::Component);
+                let l: &'a ast::Let = l;
+                let allowed = matches!(
+                    self.container(scope),
+                    ScopeKind::Stack | ScopeKind::Component
+                );
                 self.let_ty(l, allowed)
             }
             DeclKind::Type(t) => {
-                let t: &'a ast::TypeAlias = *t;
+                let t: &'a ast::TypeAlias = t;
                 self.resolve_type(&t.ty)
             }
             DeclKind::Fn { decl, scope: fs } => {
@@ -512,7 +609,7 @@ impl<'a> Checker<'a> {
                 self.fn_ty(f, fs)
             }
             DeclKind::FnParam(p) => {
-                let p: &'a ast::FnParam = *p;
+                let p: &'a ast::FnParam = p;
                 self.scope = self.scopes[scope].parent.unwrap_or(0);
                 let t = self.resolve_type(&p.ty);
                 if let Some(d) = &p.default {
@@ -527,7 +624,7 @@ impl<'a> Checker<'a> {
             }
             DeclKind::Resource(r) => Ty::Resource(r.type_name.name.clone()),
             DeclKind::Output(o) => {
-                let o: &'a ast::Output = *o;
+                let o: &'a ast::Output = o;
                 let t = ty::widen(&self.check(&o.value, None));
                 if let Some(x) = &o.export {
                     self.check(x, Some(&Ty::String));
@@ -539,13 +636,16 @@ impl<'a> Checker<'a> {
                 let members = self.members_of(inner, |k| {
                     !matches!(
                         k,
-                        DeclKind::Type(_) | DeclKind::Fn { .. } | DeclKind::Component { .. } | DeclKind::Import(_)
+                        DeclKind::Type(_)
+                            | DeclKind::Fn { .. }
+                            | DeclKind::Component { .. }
+                            | DeclKind::Import(_)
                     )
                 });
                 Ty::Stack(Arc::new(StackTy { name, members }))
             }
             DeclKind::LoopVar { iterable } => {
-                let iterable: &'a Expr = *iterable;
+                let iterable: &'a Expr = iterable;
                 self.scope = self.scopes[scope].parent.unwrap_or(0);
                 self.iter_elem(iterable)
             }
@@ -556,7 +656,9 @@ impl<'a> Checker<'a> {
                     Lift::For => Ty::List(Box::new(tys.into_iter().next().unwrap_or(Ty::Error))),
                     Lift::If { both: true } if tys.first() == tys.get(1) => tys[0].clone(),
                     Lift::If { both: true } => ty::union(tys),
-                    Lift::If { both: false } => ty::optional(tys.into_iter().next().unwrap_or(Ty::Error)),
+                    Lift::If { both: false } => {
+                        ty::optional(tys.into_iter().next().unwrap_or(Ty::Error))
+                    }
                 }
             }
         }
@@ -590,7 +692,10 @@ impl<'a> Checker<'a> {
 
     fn import_ty(&mut self, alias: &str) -> Ty {
         match self.imports.get(alias) {
-            Some(Some(interface)) => Ty::Module { name: alias.to_string(), interface: interface.clone() },
+            Some(Some(interface)) => Ty::Module {
+                name: alias.to_string(),
+                interface: interface.clone(),
+            },
             _ => Ty::Error,
         }
     }
@@ -609,7 +714,11 @@ impl<'a> Checker<'a> {
                 Some(&pid) => self.decl_ty(pid),
                 None => Ty::Error,
             };
-            params.push(ParamTy { name: Some(p.name.name.clone()), ty: t, has_default: p.default.is_some() });
+            params.push(ParamTy {
+                name: Some(p.name.name.clone()),
+                ty: t,
+                has_default: p.default.is_some(),
+            });
         }
         self.scope = fn_scope;
         let ret = f.ret.as_ref().map(|r| self.resolve_type(r));
@@ -625,7 +734,12 @@ impl<'a> Checker<'a> {
             if let DeclKind::Param(p) = &self.decls[id].kind {
                 let has_default = p.default.is_some();
                 let (name, doc) = (p.name.name.clone(), self.decls[id].doc.map(str::to_string));
-                params.push(ComponentParam { name, ty: self.decl_ty(id), has_default, doc });
+                params.push(ComponentParam {
+                    name,
+                    ty: self.decl_ty(id),
+                    has_default,
+                    doc,
+                });
             }
         }
         let ids: Vec<DeclId> = self.scopes[inner].outputs.values().copied().collect();
@@ -633,9 +747,17 @@ impl<'a> Checker<'a> {
         for id in ids {
             let ty = self.decl_ty(id);
             let doc = self.decls[id].doc.map(str::to_string);
-            outputs.push(Field { doc, ..Field::new(self.decls[id].name.clone(), ty) });
+            outputs.push(Field {
+                doc,
+                ..Field::new(self.decls[id].name.clone(), ty)
+            });
         }
-        Ty::Component(Arc::new(ComponentTy { name: c.name.name.clone(), params, outputs, doc }))
+        Ty::Component(Arc::new(ComponentTy {
+            name: c.name.name.clone(),
+            params,
+            outputs,
+            doc,
+        }))
     }
 
     // ------------------------------------------------------------------------------------------
@@ -643,8 +765,10 @@ impl<'a> Checker<'a> {
 
     /// The names of the types visible from the current scope, for "did you mean".
     fn visible_type_names(&self) -> Vec<String> {
-        let mut names: Vec<String> =
-            ["int", "number", "string", "bool", "null"].iter().map(|s| s.to_string()).collect();
+        let mut names: Vec<String> = ["int", "number", "string", "bool", "null"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let mut scope = Some(self.scope);
         while let Some(s) = scope {
             for (name, &id) in &self.scopes[s].names {
@@ -689,7 +813,11 @@ impl<'a> Checker<'a> {
                 [module, name] => self.module_type(module, name),
                 _ => {
                     let written: Vec<&str> = path.iter().map(|i| i.name.as_str()).collect();
-                    self.error(Code::UnresolvedName, t.span, error::unresolved_type(&written.join(".")));
+                    self.error(
+                        Code::UnresolvedName,
+                        t.span,
+                        error::unresolved_type(&written.join(".")),
+                    );
                     Ty::Error
                 }
             },
@@ -713,17 +841,30 @@ impl<'a> Checker<'a> {
                 for f in fields {
                     let t = self.resolve_type(&f.ty);
                     if out.iter().any(|o| o.name == f.name.name) {
-                        self.error(Code::DuplicateDefinition, f.name.span, error::duplicate_field(&f.name.name));
+                        self.error(
+                            Code::DuplicateDefinition,
+                            f.name.span,
+                            error::duplicate_field(&f.name.name),
+                        );
                         continue;
                     }
-                    out.push(Field { name: f.name.name.clone(), ty: t, optional: f.optional, doc: f.doc.clone() });
+                    out.push(Field {
+                        name: f.name.name.clone(),
+                        ty: t,
+                        optional: f.optional,
+                        doc: f.doc.clone(),
+                    });
                 }
                 Ty::Record(out)
             }
             TypeExprKind::Fn(params, ret) => {
                 let params = params
                     .iter()
-                    .map(|p| ParamTy { name: None, ty: self.resolve_type(p), has_default: false })
+                    .map(|p| ParamTy {
+                        name: None,
+                        ty: self.resolve_type(p),
+                        has_default: false,
+                    })
                     .collect();
                 let ret = self.resolve_type(ret);
                 Ty::Fn(Arc::new(FnTy { params, ret }))
@@ -738,7 +879,13 @@ impl<'a> Checker<'a> {
             None => {
                 let imports: Vec<&str> = self.imports.keys().map(String::as_str).collect();
                 let message = error::not_a_module(&module.name);
-                self.error_suggest(Code::UnresolvedName, module.span, message, &module.name, imports);
+                self.error_suggest(
+                    Code::UnresolvedName,
+                    module.span,
+                    message,
+                    &module.name,
+                    imports,
+                );
                 return Ty::Error;
             }
         };
@@ -783,28 +930,65 @@ impl<'a> Checker<'a> {
 
     fn finish(mut self) -> CheckOutput {
         let mut interface = ModuleInterface::default();
-        let file_names: Vec<(String, DeclId)> =
-            self.scopes[0].names.iter().map(|(n, id)| (n.clone(), *id)).collect();
+        let file_names: Vec<(String, DeclId)> = self.scopes[0]
+            .names
+            .iter()
+            .map(|(n, id)| (n.clone(), *id))
+            .collect();
         for (name, id) in file_names {
             let t = self.decl_ty(id);
             let doc = self.decls[id].doc.map(str::to_string);
             match &self.decls[id].kind {
                 DeclKind::Let(_) => {
-                    interface.values.insert(name, Member { kind: SymbolKind::Let, ty: t, doc });
+                    interface.values.insert(
+                        name,
+                        Member {
+                            kind: SymbolKind::Let,
+                            ty: t,
+                            doc,
+                        },
+                    );
                 }
                 DeclKind::Fn { .. } => {
-                    interface.values.insert(name, Member { kind: SymbolKind::Fn, ty: t, doc });
+                    interface.values.insert(
+                        name,
+                        Member {
+                            kind: SymbolKind::Fn,
+                            ty: t,
+                            doc,
+                        },
+                    );
                 }
                 DeclKind::Component { .. } => {
-                    interface.values.insert(name, Member { kind: SymbolKind::Component, ty: t, doc });
+                    interface.values.insert(
+                        name,
+                        Member {
+                            kind: SymbolKind::Component,
+                            ty: t,
+                            doc,
+                        },
+                    );
                 }
                 DeclKind::Type(_) => {
-                    interface.types.insert(name, Member { kind: SymbolKind::Type, ty: t, doc });
+                    interface.types.insert(
+                        name,
+                        Member {
+                            kind: SymbolKind::Type,
+                            ty: t,
+                            doc,
+                        },
+                    );
                 }
                 DeclKind::Param(p) if self.is_entry => {
                     let has_default = p.default.is_some();
                     let span = self.decls[id].span;
-                    interface.params.push(ParamInterface { name, ty: t, has_default, doc, span });
+                    interface.params.push(ParamInterface {
+                        name,
+                        ty: t,
+                        has_default,
+                        doc,
+                        span,
+                    });
                 }
                 _ => {}
             }
@@ -834,7 +1018,11 @@ impl<'a> Checker<'a> {
         }
         self.symbols.sort_by_key(|s| (s.span, s.kind.as_str()));
         sort_and_dedup(&mut self.diags);
-        CheckOutput { interface: Arc::new(interface), diagnostics: self.diags, symbols: self.symbols }
+        CheckOutput {
+            interface: Arc::new(interface),
+            diagnostics: self.diags,
+            symbols: self.symbols,
+        }
     }
 }
 

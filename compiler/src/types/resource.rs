@@ -25,7 +25,13 @@ use indexmap::IndexMap;
 /// How deeply schema definitions are unfolded into record types (some are recursive).
 const MAX_DEFINITION_DEPTH: usize = 8;
 
-const OPTIONS: &[&str] = &["DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Condition", "Metadata"];
+const OPTIONS: &[&str] = &[
+    "DependsOn",
+    "DeletionPolicy",
+    "UpdateReplacePolicy",
+    "Condition",
+    "Metadata",
+];
 const POLICIES: &[&str] = &["Delete", "Retain", "Snapshot", "RetainExceptOnDelete"];
 
 /// Whether the schemas are the authority for a type name.
@@ -35,7 +41,11 @@ fn is_checked_namespace(name: &str) -> bool {
 
 /// The schema of a type, when it is checked and known.
 fn schema_of(name: &str) -> Option<&'static ResourceType> {
-    if is_checked_namespace(name) { schema::resource_type(name) } else { None }
+    if is_checked_namespace(name) {
+        schema::resource_type(name)
+    } else {
+        None
+    }
 }
 
 /// The checker's type of a schema type. Objects unfold into records (to a bounded depth); free
@@ -73,7 +83,9 @@ fn dotted_attributes(rt: &ResourceType, prefix: &str) -> Option<Ty> {
     let mut fields: Vec<Field> = Vec::new();
     let head = format!("{prefix}.");
     for (name, pt) in &rt.attributes {
-        let Some(rest) = name.strip_prefix(&head) else { continue };
+        let Some(rest) = name.strip_prefix(&head) else {
+            continue;
+        };
         let first = rest.split('.').next().unwrap_or(rest);
         if fields.iter().any(|f| f.name == first) {
             continue;
@@ -90,7 +102,9 @@ fn dotted_attributes(rt: &ResourceType, prefix: &str) -> Option<Ty> {
 
 /// Whether a type is a resource or a list of resources (nulls allowed: they are left out).
 fn is_resource_ref(t: &Ty) -> bool {
-    ty::members(t).iter().all(|m| matches!(m, Ty::Resource(_) | Ty::Error | Ty::Never | Ty::Null))
+    ty::members(t)
+        .iter()
+        .all(|m| matches!(m, Ty::Resource(_) | Ty::Error | Ty::Never | Ty::Null))
 }
 
 /// A schema type (and enum) fits a checker type, structurally. `null` inside lists and maps does
@@ -100,13 +114,18 @@ fn prop_fits(rt: &ResourceType, pt: &PropType, actual: &Ty) -> bool {
         (_, Ty::Error | Ty::Never) | (PropType::Json, _) => true,
         (_, Ty::Union(members)) => members.iter().all(|m| prop_fits(rt, pt, m)),
         (PropType::Union(ts), _) => ts.iter().any(|t| prop_fits(rt, t, actual)),
-        (PropType::String, t) => matches!(t, Ty::String | Ty::Lit(_) | Ty::Resource(_) | Ty::Int | Ty::Number),
+        (PropType::String, t) => matches!(
+            t,
+            Ty::String | Ty::Lit(_) | Ty::Resource(_) | Ty::Int | Ty::Number
+        ),
         (PropType::Integer, t) => matches!(t, Ty::Int | Ty::String),
         (PropType::Number, t) => matches!(t, Ty::Int | Ty::Number | Ty::String),
         (PropType::Boolean, t) => matches!(t, Ty::Bool | Ty::String),
         (PropType::List(inner), Ty::List(elem)) => prop_fits(rt, inner, elem),
         (PropType::Map(inner), Ty::Map(elem)) => prop_fits(rt, inner, elem),
-        (PropType::Map(inner), Ty::Record(fields)) => fields.iter().all(|f| prop_fits(rt, inner, &f.ty)),
+        (PropType::Map(inner), Ty::Record(fields)) => {
+            fields.iter().all(|f| prop_fits(rt, inner, &f.ty))
+        }
         (PropType::Object(name), Ty::Record(fields)) => match schema::definition(rt, name) {
             Some(def) => {
                 let field_fits = |f: &Field| {
@@ -120,7 +139,10 @@ fn prop_fits(rt: &ResourceType, pt: &PropType, actual: &Ty) -> bool {
                     })
                 };
                 fields.iter().all(field_fits)
-                    && def.properties.iter().all(|(n, p)| !p.required || fields.iter().any(|f| &f.name == n))
+                    && def
+                        .properties
+                        .iter()
+                        .all(|(n, p)| !p.required || fields.iter().any(|f| &f.name == n))
             }
             None => true,
         },
@@ -145,14 +167,24 @@ impl Checker<'_> {
     pub(crate) fn check_resource_type_name(&mut self, name: &str, span: Span) {
         if is_checked_namespace(name) && !schema::is_resource_type(name) {
             let message = error::unknown_resource_type(name);
-            self.error_suggest(Code::UnknownResourceType, span, message, name, schema::resource_type_names());
+            self.error_suggest(
+                Code::UnknownResourceType,
+                span,
+                message,
+                name,
+                schema::resource_type_names(),
+            );
         }
     }
 
     /// `Resource.name`: an attribute (`Fn::GetAtt`), or in checks a property's value.
     pub(crate) fn resource_field(&mut self, type_name: &str, name: &Ident) -> Ty {
         let Some(rt) = schema_of(type_name) else {
-            return if is_checked_namespace(type_name) { Ty::Error } else { Ty::String };
+            return if is_checked_namespace(type_name) {
+                Ty::Error
+            } else {
+                Ty::String
+            };
         };
         if let Some(pt) = rt.attribute_type(&name.name) {
             return prop_to_ty(rt, &pt, 0);
@@ -165,8 +197,18 @@ impl Checker<'_> {
             return if p.required { t } else { ty::optional(t) };
         }
         let message = error::unknown_attribute(&name.name, type_name);
-        let known = rt.attributes.keys().chain(rt.properties.keys()).map(String::as_str);
-        self.error_suggest(Code::UnknownAttribute, name.span, message, &name.name, known);
+        let known = rt
+            .attributes
+            .keys()
+            .chain(rt.properties.keys())
+            .map(String::as_str);
+        self.error_suggest(
+            Code::UnknownAttribute,
+            name.span,
+            message,
+            &name.name,
+            known,
+        );
         Ty::Error
     }
 
@@ -175,7 +217,14 @@ impl Checker<'_> {
         self.check_resource_type_name(type_name, r.type_name.span);
         match (schema_of(type_name), &r.properties.kind) {
             (Some(rt), ExprKind::Record(entries)) => {
-                self.object(rt, &rt.properties, &rt.read_only, entries, r.name.span, type_name);
+                self.object(
+                    rt,
+                    &rt.properties,
+                    &rt.read_only,
+                    entries,
+                    r.name.span,
+                    type_name,
+                );
             }
             _ => {
                 self.check(&r.properties, None);
@@ -206,11 +255,11 @@ impl Checker<'_> {
             match entry {
                 RecordEntry::Field { key, value } => {
                     match props.get(&key.name) {
+                        // `null` leaves the property out (a required one is then missing)
+                        Some(_) if matches!(value.kind, ExprKind::Null) => {}
                         Some(p) => {
                             self.property(rt, &key.name, p, value);
-                            if !matches!(value.kind, ExprKind::Null) {
-                                present.push(key.name.clone());
-                            }
+                            present.push(key.name.clone());
                         }
                         None => {
                             self.not_a_property(props, read_only, &key.name, key.span, owner);
@@ -228,13 +277,18 @@ impl Checker<'_> {
                                         self.property_ty(rt, &f.name, p, &f.value_ty(), x.span);
                                         present.push(f.name.clone());
                                     }
-                                    None => self.not_a_property(props, read_only, &f.name, x.span, owner),
+                                    None => self
+                                        .not_a_property(props, read_only, &f.name, x.span, owner),
                                 }
                             }
                         }
                         Ty::Error => complete = false,
                         other => {
-                            self.error(Code::TypeMismatch, x.span, error::spread_not_record(&other));
+                            self.error(
+                                Code::TypeMismatch,
+                                x.span,
+                                error::spread_not_record(&other),
+                            );
                             complete = false;
                         }
                     }
@@ -263,10 +317,20 @@ impl Checker<'_> {
         owner: &str,
     ) {
         if read_only.iter().any(|r| r == name) {
-            self.error(Code::ReadOnlyProperty, span, error::read_only_property(name, owner));
+            self.error(
+                Code::ReadOnlyProperty,
+                span,
+                error::read_only_property(name, owner),
+            );
         } else {
             let message = error::unknown_property(name, owner);
-            self.error_suggest(Code::UnknownProperty, span, message, name, props.keys().map(String::as_str));
+            self.error_suggest(
+                Code::UnknownProperty,
+                span,
+                message,
+                name,
+                props.keys().map(String::as_str),
+            );
         }
     }
 
@@ -302,7 +366,9 @@ impl Checker<'_> {
             (ExprKind::Record(entries), PropType::Map(inner)) => {
                 for entry in entries {
                     match entry {
-                        RecordEntry::Field { value, .. } => self.property_value(rt, name, inner, enums, true, value),
+                        RecordEntry::Field { value, .. } => {
+                            self.property_value(rt, name, inner, enums, true, value)
+                        }
                         RecordEntry::Spread(x) => {
                             let t = self.check(x, None);
                             self.property_type(rt, name, pt, enums, required, &t, x.span);
@@ -318,7 +384,15 @@ impl Checker<'_> {
     }
 
     fn property_ty(&mut self, rt: &ResourceType, name: &str, p: &Property, t: &Ty, span: Span) {
-        self.property_type(rt, name, &p.ty, p.enum_values.as_deref(), p.required, t, span);
+        self.property_type(
+            rt,
+            name,
+            &p.ty,
+            p.enum_values.as_deref(),
+            p.required,
+            t,
+            span,
+        );
     }
 
     /// A property's value, by its type.
@@ -354,14 +428,22 @@ impl Checker<'_> {
             for lit in lits {
                 if !allowed.contains(&lit) {
                     let message = error::invalid_enum_value(&lit, name, allowed);
-                    self.error_suggest(Code::InvalidEnumValue, span, message, &lit, allowed.iter().map(String::as_str));
+                    self.error_suggest(
+                        Code::InvalidEnumValue,
+                        span,
+                        message,
+                        &lit,
+                        allowed.iter().map(String::as_str),
+                    );
                     return;
                 }
             }
         }
         match (pt, &t) {
             (PropType::Object(def_name), Ty::Record(fields)) => {
-                let Some(def) = schema::definition(rt, def_name) else { return };
+                let Some(def) = schema::definition(rt, def_name) else {
+                    return;
+                };
                 let owner = def_name.replace('~', ".");
                 for f in fields {
                     match def.properties.get(&f.name) {
@@ -396,7 +478,11 @@ impl Checker<'_> {
         let ExprKind::Record(entries) = &options.kind else {
             let t = self.check(options, None);
             if !matches!(t, Ty::Record(_) | Ty::Error) {
-                self.error(Code::InvalidResourceOption, options.span, error::mismatch_what("a record", &t));
+                self.error(
+                    Code::InvalidResourceOption,
+                    options.span,
+                    error::mismatch_what("a record", &t),
+                );
             }
             return;
         };
@@ -416,7 +502,11 @@ impl Checker<'_> {
                         }
                         Ty::Error => {}
                         other => {
-                            self.error(Code::TypeMismatch, x.span, error::spread_not_record(&other));
+                            self.error(
+                                Code::TypeMismatch,
+                                x.span,
+                                error::spread_not_record(&other),
+                            );
                         }
                     }
                 }
@@ -430,9 +520,13 @@ impl Checker<'_> {
         }
         match name {
             "DependsOn" => {
-                let ok = is_resource_ref(t) || ty::members(t).iter().all(|m| matches!(m, Ty::List(e) if is_resource_ref(e)));
+                let ok = is_resource_ref(t)
+                    || ty::members(t)
+                        .iter()
+                        .all(|m| matches!(m, Ty::List(e) if is_resource_ref(e)));
                 if !ok {
-                    let message = error::resource_option_type(name, "a resource or a list of resources", t);
+                    let message =
+                        error::resource_option_type(name, "a resource or a list of resources", t);
                     self.error(Code::InvalidResourceOption, span, message);
                 }
             }
@@ -447,7 +541,13 @@ impl Checker<'_> {
                         && !POLICIES.contains(&value.as_str())
                     {
                         let message = error::invalid_policy(name, value);
-                        self.error_suggest(Code::InvalidResourceOption, span, message, value, POLICIES.iter().copied());
+                        self.error_suggest(
+                            Code::InvalidResourceOption,
+                            span,
+                            message,
+                            value,
+                            POLICIES.iter().copied(),
+                        );
                     }
                 }
             }
@@ -465,7 +565,13 @@ impl Checker<'_> {
             }
             _ => {
                 let message = error::unknown_resource_option(name);
-                self.error_suggest(Code::InvalidResourceOption, key_span, message, name, OPTIONS.iter().copied());
+                self.error_suggest(
+                    Code::InvalidResourceOption,
+                    key_span,
+                    message,
+                    name,
+                    OPTIONS.iter().copied(),
+                );
             }
         }
     }

@@ -36,17 +36,28 @@ pub(crate) struct Scope {
 
 impl Scope {
     pub fn new(kind: ScopeKind, parent: Option<ScopeId>) -> Self {
-        Scope { kind, parent, names: IndexMap::new(), outputs: IndexMap::new() }
+        Scope {
+            kind,
+            parent,
+            names: IndexMap::new(),
+            outputs: IndexMap::new(),
+        }
     }
 
     /// A member as `stack.name` reads it: a name, else an output.
     pub fn member(&self, name: &str) -> Option<DeclId> {
-        self.names.get(name).or_else(|| self.outputs.get(name)).copied()
+        self.names
+            .get(name)
+            .or_else(|| self.outputs.get(name))
+            .copied()
     }
 
     /// Every member: names, then outputs not shadowed by a name.
     pub fn members(&self) -> impl Iterator<Item = (&String, DeclId)> {
-        let outputs = self.outputs.iter().filter(|(n, _)| !self.names.contains_key(*n));
+        let outputs = self
+            .outputs
+            .iter()
+            .filter(|(n, _)| !self.names.contains_key(*n));
         self.names.iter().chain(outputs).map(|(n, id)| (n, *id))
     }
 }
@@ -67,18 +78,33 @@ pub(crate) enum DeclKind<'a> {
     Let(&'a ast::Let),
     Type(&'a ast::TypeAlias),
     /// `scope` holds the function's parameters.
-    Fn { decl: &'a ast::FnDecl, scope: ScopeId },
+    Fn {
+        decl: &'a ast::FnDecl,
+        scope: ScopeId,
+    },
     FnParam(&'a ast::FnParam),
-    Component { decl: &'a ast::Component, scope: ScopeId },
+    Component {
+        decl: &'a ast::Component,
+        scope: ScopeId,
+    },
     Resource(&'a ast::Resource),
     Output(&'a ast::Output),
-    Stack { decl: &'a ast::Stack, scope: ScopeId },
+    Stack {
+        decl: &'a ast::Stack,
+        scope: ScopeId,
+    },
     /// The variable of a declaration-level `for`: declared in the body's scope, its iterable is
     /// read in the enclosing one.
-    LoopVar { iterable: &'a Expr },
+    LoopVar {
+        iterable: &'a Expr,
+    },
     /// A declaration of an `if`/`for` block, as seen from the enclosing scope. `cond` is the
     /// `if` condition (a dependency: the block exists only when it holds).
-    Lifted { sources: Vec<DeclId>, lift: Lift, cond: Option<&'a Expr> },
+    Lifted {
+        sources: Vec<DeclId>,
+        lift: Lift,
+        cond: Option<&'a Expr>,
+    },
 }
 
 pub(crate) struct Decl<'a> {
@@ -116,7 +142,11 @@ pub(crate) fn expr_refs<'e>(e: &'e Expr, bound: &mut Vec<&'e str>, out: &mut Vec
         ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Number(_) => {}
         ExprKind::Name(n) => {
             if !bound.contains(&n.as_str()) {
-                out.push(Ref { name: n, field: None, is_type: false });
+                out.push(Ref {
+                    name: n,
+                    field: None,
+                    is_type: false,
+                });
             }
         }
         ExprKind::Str(parts) => {
@@ -153,7 +183,11 @@ pub(crate) fn expr_refs<'e>(e: &'e Expr, bound: &mut Vec<&'e str>, out: &mut Vec
         ExprKind::Record(entries) => entries_refs(entries, bound, out),
         ExprKind::Field { base, name } => match &base.kind {
             ExprKind::Name(n) if !bound.contains(&n.as_str()) => {
-                out.push(Ref { name: n, field: Some(&name.name), is_type: false });
+                out.push(Ref {
+                    name: n,
+                    field: Some(&name.name),
+                    is_type: false,
+                });
             }
             _ => expr_refs(base, bound, out),
         },
@@ -174,7 +208,11 @@ pub(crate) fn expr_refs<'e>(e: &'e Expr, bound: &mut Vec<&'e str>, out: &mut Vec
             expr_refs(lhs, bound, out);
             expr_refs(rhs, bound, out);
         }
-        ExprKind::If { condition, then_branch, else_branch } => {
+        ExprKind::If {
+            condition,
+            then_branch,
+            else_branch,
+        } => {
             expr_refs(condition, bound, out);
             expr_refs(then_branch, bound, out);
             expr_refs(else_branch, bound, out);
@@ -216,12 +254,18 @@ pub(crate) fn type_refs<'e>(t: &'e TypeExpr, out: &mut Vec<Ref<'e>>) {
     match &t.kind {
         TypeExprKind::Named(path) => {
             if let [single] = path.as_slice() {
-                out.push(Ref { name: &single.name, field: None, is_type: true });
+                out.push(Ref {
+                    name: &single.name,
+                    field: None,
+                    is_type: true,
+                });
             }
         }
         TypeExprKind::Resource(_) | TypeExprKind::StrLit(_) => {}
         TypeExprKind::Union(ts) => ts.iter().for_each(|t| type_refs(t, out)),
-        TypeExprKind::Optional(t) | TypeExprKind::List(t) | TypeExprKind::Map(t) => type_refs(t, out),
+        TypeExprKind::Optional(t) | TypeExprKind::List(t) | TypeExprKind::Map(t) => {
+            type_refs(t, out)
+        }
         TypeExprKind::Record(fields) => fields.iter().for_each(|f| type_refs(&f.ty, out)),
         TypeExprKind::Fn(params, ret) => {
             params.iter().for_each(|t| type_refs(t, out));
@@ -315,7 +359,9 @@ mod tests {
     #[test]
     fn long_chains_do_not_overflow() {
         let n = 200_000;
-        let edges: Vec<Vec<usize>> = (0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![] }).collect();
+        let edges: Vec<Vec<usize>> = (0..n)
+            .map(|i| if i + 1 < n { vec![i + 1] } else { vec![] })
+            .collect();
         let comps = sccs(&edges);
         assert_eq!(comps.len(), n);
         assert_eq!(comps[0], vec![n - 1]);

@@ -8,9 +8,20 @@ type Imports = IndexMap<String, Option<Arc<ModuleInterface>>>;
 
 fn run_file(file: &str, src: &str, is_entry: bool, imports: &Imports) -> CheckOutput {
     let (ast, syntax) = parse_file(file, src);
-    assert!(syntax.is_empty(), "syntax errors in the test source: {syntax:#?}");
-    assert!(!ast.items.is_empty() || src.trim().is_empty(), "the parser returned no declarations");
-    check_module(CheckInput { file, ast: &ast, imports, is_entry })
+    assert!(
+        syntax.is_empty(),
+        "syntax errors in the test source: {syntax:#?}"
+    );
+    assert!(
+        !ast.items.is_empty() || src.trim().is_empty(),
+        "the parser returned no declarations"
+    );
+    check_module(CheckInput {
+        file,
+        ast: &ast,
+        imports,
+        is_entry,
+    })
 }
 
 fn run(src: &str) -> CheckOutput {
@@ -21,7 +32,14 @@ fn run(src: &str) -> CheckOutput {
 fn found(src: &str, out: &CheckOutput) -> Vec<(&'static str, String)> {
     out.diagnostics
         .iter()
-        .map(|d| (d.code.as_str(), src.get(d.span.start..d.span.end).unwrap_or("<bad span>").to_string()))
+        .map(|d| {
+            (
+                d.code.as_str(),
+                src.get(d.span.start..d.span.end)
+                    .unwrap_or("<bad span>")
+                    .to_string(),
+            )
+        })
         .collect()
 }
 
@@ -32,7 +50,11 @@ fn diags(src: &str) -> Vec<(&'static str, String)> {
 #[track_caller]
 fn ok(src: &str) {
     let out = run(src);
-    assert!(out.diagnostics.is_empty(), "expected no diagnostics, got {:#?}", out.diagnostics);
+    assert!(
+        out.diagnostics.is_empty(),
+        "expected no diagnostics, got {:#?}",
+        out.diagnostics
+    );
 }
 
 #[track_caller]
@@ -44,7 +66,10 @@ fn expect(src: &str, expected: &[(&str, &str)]) {
 }
 
 fn symbol<'o>(out: &'o CheckOutput, name: &str) -> &'o Symbol {
-    out.symbols.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("no symbol `{name}`"))
+    out.symbols
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no symbol `{name}`"))
 }
 
 // ---- well-typed programs
@@ -75,8 +100,14 @@ stack storage {
     let out = run(src);
     assert!(out.diagnostics.is_empty(), "{:#?}", out.diagnostics);
     let env = symbol(&out, "env");
-    assert_eq!((env.kind, env.ty.as_str()), (SymbolKind::Param, r#""beta" | "gamma" | "prod""#));
-    assert_eq!(env.doc.as_deref(), Some("Which account and sizing to build for."));
+    assert_eq!(
+        (env.kind, env.ty.as_str()),
+        (SymbolKind::Param, r#""beta" | "gamma" | "prod""#)
+    );
+    assert_eq!(
+        env.doc.as_deref(),
+        Some("Which account and sizing to build for.")
+    );
     assert_eq!(symbol(&out, "size").ty, "{ cpu: int, memory: int }");
     assert_eq!(symbol(&out, "Assets").ty, "AWS::S3::Bucket");
     assert_eq!(symbol(&out, "bucket_arn").ty, "string");
@@ -175,10 +206,22 @@ stack web {
     let out = run(src);
     assert!(out.diagnostics.is_empty(), "{:#?}", out.diagnostics);
     assert_eq!(symbol(&out, "four").ty, "int");
-    assert_eq!(symbol(&out, "resource_name").ty, "fn(service: string, suffix: string = ..) -> string");
-    assert_eq!(symbol(&out, "site").ty, "{ bucket: AWS::S3::Bucket, arn: string }");
-    assert_eq!(symbol(&out, "PrivateBucket").doc.as_deref(), Some("A bucket that is private, encrypted and versioned."));
-    assert_eq!(out.interface.values["PrivateBucket"].kind, SymbolKind::Component);
+    assert_eq!(
+        symbol(&out, "resource_name").ty,
+        "fn(service: string, suffix: string = ..) -> string"
+    );
+    assert_eq!(
+        symbol(&out, "site").ty,
+        "{ bucket: AWS::S3::Bucket, arn: string }"
+    );
+    assert_eq!(
+        symbol(&out, "PrivateBucket").doc.as_deref(),
+        Some("A bucket that is private, encrypted and versioned.")
+    );
+    assert_eq!(
+        out.interface.values["PrivateBucket"].kind,
+        SymbolKind::Component
+    );
 }
 
 #[test]
@@ -272,8 +315,17 @@ stack s {
     assert!(out.diagnostics.is_empty(), "{:#?}", out.diagnostics);
     let src = "import \"./lib/q.cvl\" as q\nlet x = q.labl(\"a\")\nlet y: q.Sise = 1\n";
     let out = run_file("main.cvl", src, true, &imports);
-    assert_eq!(found(src, &out), [("unresolved-name", "labl".to_string()), ("unresolved-name", "Sise".to_string())]);
-    assert_eq!(out.diagnostics[0].help.as_deref(), Some("did you mean `label`?"));
+    assert_eq!(
+        found(src, &out),
+        [
+            ("unresolved-name", "labl".to_string()),
+            ("unresolved-name", "Sise".to_string())
+        ]
+    );
+    assert_eq!(
+        out.diagnostics[0].help.as_deref(),
+        Some("did you mean `label`?")
+    );
 }
 
 // ---- names and declarations
@@ -282,8 +334,17 @@ stack s {
 fn unresolved_names_suggest_the_closest() {
     let src = "param env: \"a\" | \"b\"\nlet x = enw\nlet y: Sise = 1\n";
     let out = run(src);
-    assert_eq!(found(src, &out), [("unresolved-name", "enw".to_string()), ("unresolved-name", "Sise".to_string())]);
-    assert_eq!(out.diagnostics[0].help.as_deref(), Some("did you mean `env`?"));
+    assert_eq!(
+        found(src, &out),
+        [
+            ("unresolved-name", "enw".to_string()),
+            ("unresolved-name", "Sise".to_string())
+        ]
+    );
+    assert_eq!(
+        out.diagnostics[0].help.as_deref(),
+        Some("did you mean `env`?")
+    );
     assert_eq!(out.diagnostics[0].replacement.as_deref(), Some("env"));
 }
 
@@ -300,34 +361,112 @@ component Alarms {
 }
 "#;
     ok(src);
-    expect("type T = int
+    expect(
+        "type T = int
 let x = T
-", &[("type-mismatch", "T")]);
-    expect("let v = 1
+",
+        &[("type-mismatch", "T")],
+    );
+    expect(
+        "let v = 1
 let x: v = 1
-", &[("type-mismatch", "v")]);
-    expect("type T = int
+",
+        &[("type-mismatch", "v")],
+    );
+    expect(
+        "type T = int
 let T = 1
-", &[("duplicate-definition", "T")]);
+",
+        &[("duplicate-definition", "T")],
+    );
+}
+
+#[test]
+fn outputs_are_fields_and_stack_members_not_names() {
+    let src = r#"
+component Pass {
+  param cluster: string
+  param n: int = 2
+  output cluster = cluster
+  for i in 0..n {
+    output each = i
+  }
+}
+stack a {
+  let c = Pass { cluster: "x" }
+  output x = c.cluster
+  output count = len(c.each)
+  output cidr = "10.0.0.0/16"
+  let blocks = cidr("10.0.0.0/16", 2, 8)
+}
+stack b {
+  let y = a.x
+  let z = a.blocks
+}
+"#;
+    let out = run(src);
+    assert!(out.diagnostics.is_empty(), "{:#?}", out.diagnostics);
+    assert_eq!(symbol(&out, "c").ty, "{ cluster: string, each: [int] }");
+    assert_eq!(symbol(&out, "y").ty, "string");
+    expect(
+        "stack s {
+  output o = 1
+  let x = o
+}
+",
+        &[("unresolved-name", "o")],
+    );
+    expect(
+        "stack s {
+  output o = 1
+  output o = 2
+}
+",
+        &[("duplicate-definition", "o")],
+    );
 }
 
 #[test]
 fn block_scopes_do_not_leak() {
-    expect("let a = [for x in [1]: x]\nlet b = x\n", &[("unresolved-name", "x")]);
-    expect("let a = { let inner = 1  inner }\nlet b = inner\n", &[("unresolved-name", "inner")]);
-    expect("stack s { let m = 1 }\nstack t { let n = m }\n", &[("unresolved-name", "m")]);
-    expect("stack s { let m = 1 }\nstack t { let n = s.mm }\n", &[("unresolved-name", "mm")]);
+    expect(
+        "let a = [for x in [1]: x]\nlet b = x\n",
+        &[("unresolved-name", "x")],
+    );
+    expect(
+        "let a = { let inner = 1  inner }\nlet b = inner\n",
+        &[("unresolved-name", "inner")],
+    );
+    expect(
+        "stack s { let m = 1 }\nstack t { let n = m }\n",
+        &[("unresolved-name", "m")],
+    );
+    expect(
+        "stack s { let m = 1 }\nstack t { let n = s.mm }\n",
+        &[("unresolved-name", "mm")],
+    );
 }
 
 #[test]
 fn duplicates_are_reported_at_the_second_declaration() {
     let src = "let a = 1\nlet a = 2\n";
     let out = run(src);
-    assert_eq!(found(src, &out), [("duplicate-definition", "a".to_string())]);
-    assert_eq!(out.diagnostics[0].span.start, src.find("a = 2").unwrap_or(0));
+    assert_eq!(
+        found(src, &out),
+        [("duplicate-definition", "a".to_string())]
+    );
+    assert_eq!(
+        out.diagnostics[0].span.start,
+        src.find("a = 2").unwrap_or(0)
+    );
     expect("let r = { a: 1, a: 2 }\n", &[("duplicate-definition", "a")]);
-    expect("let b = { let x = 1  let x = 2  x }\n", &[("duplicate-definition", "x")]);
-    expect("stack s { let a = 1\n if true { let a = 2 } }\n", &[("duplicate-definition", "a")]);
+    expect(
+        "let b = { let x = 1  let x = 2  x }\n",
+        &[("duplicate-definition", "x")],
+    );
+    expect(
+        "stack s { let a = 1\n if true { let a = 2 } }\n",
+        &[("duplicate-definition", "a")],
+    );
 }
 
 #[test]
@@ -335,14 +474,26 @@ fn order_does_not_matter_but_cycles_are_recursion() {
     ok("let a = b + 1\nlet b = 2\n");
     expect("let a = b\nlet b = a\n", &[("recursion", "a")]);
     expect("let a = a + 1\n", &[("recursion", "a")]);
-    expect("fn f(x: int) -> int { g(x) }\nfn g(x: int) -> int { f(x) }\n", &[("recursion", "f")]);
+    expect(
+        "fn f(x: int) -> int { g(x) }\nfn g(x: int) -> int { f(x) }\n",
+        &[("recursion", "f")],
+    );
     expect("type A = B\ntype B = A\n", &[("recursion", "A")]);
-    expect("type Tree = { children: [Tree] }\n", &[("recursion", "Tree")]);
-    expect("let x = { let p = q  let q = p  p }\n", &[("recursion", "p")]);
+    expect(
+        "type Tree = { children: [Tree] }\n",
+        &[("recursion", "Tree")],
+    );
+    expect(
+        "let x = { let p = q  let q = p  p }\n",
+        &[("recursion", "p")],
+    );
     // a cycle through a component and its instance
     expect("component C { let inner = C {} }\n", &[("recursion", "C")]);
     // a lifted name used in its own condition
-    expect("stack s {\n if x == null { let x = 1 }\n}\n", &[("recursion", "x")]);
+    expect(
+        "stack s {\n if x == null { let x = 1 }\n}\n",
+        &[("recursion", "x")],
+    );
 }
 
 #[test]
@@ -359,7 +510,8 @@ fn long_chains_of_lets_do_not_overflow() {
 
 #[test]
 fn declarations_out_of_place_are_misplaced() {
-    let module = "param p: int\nstack s { }\nresource R: AWS::S3::Bucket {}\noutput o = 1\nlet fine = 1\n";
+    let module =
+        "param p: int\nstack s { }\nresource R: AWS::S3::Bucket {}\noutput o = 1\nlet fine = 1\n";
     let out = run_file("lib.cvl", module, false, &Imports::new());
     assert_eq!(
         found(module, &out),
@@ -370,10 +522,22 @@ fn declarations_out_of_place_are_misplaced() {
             ("misplaced-declaration", "o".to_string()),
         ]
     );
-    expect("stack s { stack t { } }\n", &[("misplaced-declaration", "t")]);
-    expect("stack s { fn f() { 1 } }\n", &[("misplaced-declaration", "f")]);
-    expect("stack s { param p: int }\n", &[("misplaced-declaration", "p")]);
-    expect("component C { type T = int }\n", &[("misplaced-declaration", "T")]);
+    expect(
+        "stack s { stack t { } }\n",
+        &[("misplaced-declaration", "t")],
+    );
+    expect(
+        "stack s { fn f() { 1 } }\n",
+        &[("misplaced-declaration", "f")],
+    );
+    expect(
+        "stack s { param p: int }\n",
+        &[("misplaced-declaration", "p")],
+    );
+    expect(
+        "component C { type T = int }\n",
+        &[("misplaced-declaration", "T")],
+    );
 }
 
 // ---- types
@@ -381,8 +545,14 @@ fn declarations_out_of_place_are_misplaced() {
 #[test]
 fn mismatches_point_at_the_value() {
     expect("let x: int = \"a\"\n", &[("type-mismatch", "\"a\"")]);
-    expect("let x: number = 1\nlet y: int = 1.5\n", &[("type-mismatch", "1.5")]);
-    expect("let x: [int] = [1, \"b\", 3]\n", &[("type-mismatch", "\"b\"")]);
+    expect(
+        "let x: number = 1\nlet y: int = 1.5\n",
+        &[("type-mismatch", "1.5")],
+    );
+    expect(
+        "let x: [int] = [1, \"b\", 3]\n",
+        &[("type-mismatch", "\"b\"")],
+    );
     expect("let x = if 1 { 2 } else { 3 }\n", &[("type-mismatch", "1")]);
     expect("let x = 1 + \"a\"\n", &[("type-mismatch", "1 + \"a\"")]);
     expect("let x = !1\n", &[("type-mismatch", "1")]);
@@ -400,15 +570,27 @@ fn literals_widen_unless_declared() {
     let out = run("param p: \"a\" | \"b\"\nlet w = \"a\"\nlet d: \"a\" | \"b\" = \"a\"\n");
     assert_eq!(symbol(&out, "w").ty, "string");
     assert_eq!(symbol(&out, "d").ty, "\"a\" | \"b\"");
-    expect("let d: \"a\" | \"b\" = \"c\"\n", &[("type-mismatch", "\"c\"")]);
-    expect("param env: \"beta\" | \"prod\"\nlet x = env == \"prd\"\n", &[("type-mismatch", "\"prd\"")]);
+    expect(
+        "let d: \"a\" | \"b\" = \"c\"\n",
+        &[("type-mismatch", "\"c\"")],
+    );
+    expect(
+        "param env: \"beta\" | \"prod\"\nlet x = env == \"prd\"\n",
+        &[("type-mismatch", "\"prd\"")],
+    );
 }
 
 #[test]
 fn optional_values_need_a_default_before_use() {
     let src = "param p: { a: int }? = null\nlet x = p.a\nlet y = (p ?? { a: 1 }).a\nlet z: { a: int } = p\n";
     let out = run(src);
-    assert_eq!(found(src, &out), [("type-mismatch", "a".to_string()), ("type-mismatch", "p".to_string())]);
+    assert_eq!(
+        found(src, &out),
+        [
+            ("type-mismatch", "a".to_string()),
+            ("type-mismatch", "p".to_string())
+        ]
+    );
     assert!(out.diagnostics.iter().all(|d| d.help.is_some()));
 }
 
@@ -418,14 +600,33 @@ fn records_report_unknown_and_missing_fields() {
     let out = run(src);
     assert_eq!(
         found(src, &out),
-        [("missing-field", "{ cpu: 1, memroy: 2 }".to_string()), ("unknown-field", "memroy".to_string())]
+        [
+            ("missing-field", "{ cpu: 1, memroy: 2 }".to_string()),
+            ("unknown-field", "memroy".to_string())
+        ]
     );
-    assert_eq!(out.diagnostics[1].help.as_deref(), Some("did you mean `memory`?"));
+    assert_eq!(
+        out.diagnostics[1].help.as_deref(),
+        Some("did you mean `memory`?")
+    );
     expect("let r = { a: 1 }\nlet x = r.b\n", &[("unknown-field", "b")]);
-    expect("type T = { a: int }\nlet r = { a: 1, b: 2 }\nlet t: T = r\n", &[("unknown-field", "r")]);
-    expect("type T = { a: int }\nlet r = {}\nlet t: T = r\n", &[("missing-field", "r")]);
-    ok("type T = { a: int, b?: string }\nlet t: T = { a: 1 }\nlet m: map<number> = { x: 1, y: 2.5 }\n");
-    expect("let m: map<int> = { x: 1, y: \"z\" }\n", &[("type-mismatch", "\"z\"")]);
+    // extra fields are typos in a literal, not in a record value from elsewhere
+    ok("type T = { a: int }\nlet r = { a: 1, b: 2 }\nlet t: T = r\nlet u: T = { ...r }\n");
+    expect(
+        "type T = { a: int }\nlet r = { a: \"x\" }\nlet t: T = r\n",
+        &[("type-mismatch", "r")],
+    );
+    expect(
+        "type T = { a: int }\nlet r = {}\nlet t: T = r\n",
+        &[("missing-field", "r")],
+    );
+    ok(
+        "type T = { a: int, b?: string }\nlet t: T = { a: 1 }\nlet m: map<number> = { x: 1, y: 2.5 }\n",
+    );
+    expect(
+        "let m: map<int> = { x: 1, y: \"z\" }\n",
+        &[("type-mismatch", "\"z\"")],
+    );
 }
 
 #[test]
@@ -433,17 +634,24 @@ fn match_must_be_exhaustive_and_reachable() {
     let head = "param env: \"beta\" | \"gamma\" | \"prod\"\n";
     let src = format!("{head}let x = match env {{ \"beta\" => 1, \"prod\" => 2 }}\n");
     let out = run(&src);
-    assert_eq!(found(&src, &out), [("non-exhaustive-match", "env".to_string())]);
+    assert_eq!(
+        found(&src, &out),
+        [("non-exhaustive-match", "env".to_string())]
+    );
     assert!(out.diagnostics[0].message.contains("gamma"));
     let src = format!("{head}let x = match env {{ \"beta\" => 1, \"prd\" => 2, _ => 3 }}\n");
     assert_eq!(diags(&src), [("unreachable-arm", "\"prd\"".to_string())]);
     let src = format!("{head}let x = match env {{ \"beta\" | \"beta\" => 1, _ => 3 }}\n");
     assert_eq!(diags(&src), [("unreachable-arm", "\"beta\"".to_string())]);
-    let src = format!("{head}let x = match env {{ \"beta\" | \"gamma\" | \"prod\" => 1, _ => 3 }}\n");
+    let src =
+        format!("{head}let x = match env {{ \"beta\" | \"gamma\" | \"prod\" => 1, _ => 3 }}\n");
     assert_eq!(diags(&src), [("unreachable-arm", "_".to_string())]);
     let src = format!("{head}let x = match env {{ _ => 1, \"beta\" => 3 }}\n");
     assert_eq!(diags(&src), [("unreachable-arm", "\"beta\"".to_string())]);
-    expect("let s = \"a\"\nlet x = match s { \"a\" => 1, _ => 2 }\n", &[("type-mismatch", "s")]);
+    expect(
+        "let s = \"a\"\nlet x = match s { \"a\" => 1, _ => 2 }\n",
+        &[("type-mismatch", "s")],
+    );
 }
 
 #[test]
@@ -453,11 +661,17 @@ fn calls_check_arity_and_arguments() {
     let src = format!("{f}let x = f()\n");
     assert_eq!(diags(&src), [("wrong-argument-count", "f()".to_string())]);
     let src = format!("{f}let x = f(1, \"a\", 3)\n");
-    assert_eq!(diags(&src), [("wrong-argument-count", "f(1, \"a\", 3)".to_string())]);
+    assert_eq!(
+        diags(&src),
+        [("wrong-argument-count", "f(1, \"a\", 3)".to_string())]
+    );
     let src = format!("{f}let x = f(\"1\")\n");
     assert_eq!(diags(&src), [("type-mismatch", "\"1\"".to_string())]);
     expect("let n = 1\nlet x = n(2)\n", &[("not-callable", "n")]);
-    expect("let x = len(1, 2)\n", &[("wrong-argument-count", "len(1, 2)")]);
+    expect(
+        "let x = len(1, 2)\n",
+        &[("wrong-argument-count", "len(1, 2)")],
+    );
     expect("let x = upper(1)\n", &[("type-mismatch", "1")]);
 }
 
@@ -467,7 +681,10 @@ fn builtins_that_are_not_generic_are_function_values() {
     let out = run(src);
     assert!(out.diagnostics.is_empty(), "{:#?}", out.diagnostics);
     assert_eq!(symbol(&out, "n").ty, "int");
-    expect("fn apply(f: fn(string) -> string) -> string { f(\"s\") }\nlet a = apply(len)\n", &[("type-mismatch", "len")]);
+    expect(
+        "fn apply(f: fn(string) -> string) -> string { f(\"s\") }\nlet a = apply(len)\n",
+        &[("type-mismatch", "len")],
+    );
 }
 
 #[test]
@@ -489,9 +706,14 @@ stack s {
 "#;
     let out = run(src);
     assert!(out.diagnostics.is_empty(), "{:#?}", out.diagnostics);
-    for (name, ty) in
-        [("r", "{ a: int, b?: string }"), ("n", "number"), ("o", "int?"), ("l", "[int]"), ("vv", "int | string"), ("arn", "string")]
-    {
+    for (name, ty) in [
+        ("r", "{ a: int, b?: string }"),
+        ("n", "number"),
+        ("o", "int?"),
+        ("l", "[int]"),
+        ("vv", "int | string"),
+        ("arn", "string"),
+    ] {
         assert_eq!(symbol(&out, name).ty, ty, "type of `{name}`");
     }
 }
@@ -544,8 +766,11 @@ let zones = aws.azs
 
 #[test]
 fn instances_are_checked_against_params_and_placed_in_lets() {
-    let comp = "component C {\n  param name: string\n  param size: int = 1\n  output out = name\n}\n";
-    ok(&format!("{comp}stack s {{ let c = C {{ name: \"a\" }}\n output o = c.out }}\n"));
+    let comp =
+        "component C {\n  param name: string\n  param size: int = 1\n  output out = name\n}\n";
+    ok(&format!(
+        "{comp}stack s {{ let c = C {{ name: \"a\" }}\n output o = c.out }}\n"
+    ));
     let src = format!("{comp}stack s {{ let c = C {{ size: 2 }} }}\n");
     assert_eq!(diags(&src), [("missing-field", "C".to_string())]);
     let src = format!("{comp}stack s {{ let c = C {{ name: \"a\", nmae: \"b\" }} }}\n");
@@ -553,9 +778,15 @@ fn instances_are_checked_against_params_and_placed_in_lets() {
     let src = format!("{comp}stack s {{ let c = C {{ name: 1 }} }}\n");
     assert_eq!(diags(&src), [("type-mismatch", "1".to_string())]);
     let src = format!("{comp}let c = C {{ name: \"a\" }}\n");
-    assert_eq!(diags(&src), [("misplaced-instance", "C { name: \"a\" }".to_string())]);
+    assert_eq!(
+        diags(&src),
+        [("misplaced-instance", "C { name: \"a\" }".to_string())]
+    );
     let src = format!("{comp}stack s {{ output c = C {{ name: \"a\" }} }}\n");
-    assert_eq!(diags(&src), [("misplaced-instance", "C { name: \"a\" }".to_string())]);
+    assert_eq!(
+        diags(&src),
+        [("misplaced-instance", "C { name: \"a\" }".to_string())]
+    );
     let src = format!("{comp}stack s {{ let c = C(1) }}\n");
     assert_eq!(diags(&src), [("not-callable", "C".to_string())]);
     let src = "fn F() { 1 }\nstack s { let c = F { } }\n";
@@ -570,7 +801,11 @@ fn deep_alias_types_are_bounded() {
     }
     src.push_str("type T300 = int\n");
     let out = run(&src);
-    assert!(out.diagnostics.iter().any(|d| d.code == crate::Code::NestingTooDeep));
+    assert!(
+        out.diagnostics
+            .iter()
+            .any(|d| d.code == crate::Code::NestingTooDeep)
+    );
 }
 
 // ---- resources
@@ -582,9 +817,26 @@ fn resource_properties_are_checked_against_the_schema() {
         &[("unknown-property", "BucketNam")],
     );
     let src = "resource B: AWS::S3::Bucket { BucketNam: \"x\" }\n";
-    assert_eq!(run(src).diagnostics[0].help.as_deref(), Some("did you mean `BucketName`?"));
-    expect("resource B: AWS::S3::Bucket { Arn: \"x\" }\n", &[("read-only-property", "Arn")]);
-    expect("resource S: AWS::EC2::Subnet { CidrBlock: \"10.0.0.0/24\" }\n", &[("missing-required-property", "S")]);
+    assert_eq!(
+        run(src).diagnostics[0].help.as_deref(),
+        Some("did you mean `BucketName`?")
+    );
+    expect(
+        "resource B: AWS::S3::Bucket { Arn: \"x\" }\n",
+        &[("read-only-property", "Arn")],
+    );
+    expect(
+        "resource S: AWS::EC2::Subnet { CidrBlock: \"10.0.0.0/24\" }\n",
+        &[("missing-required-property", "S")],
+    );
+    expect(
+        "resource S: AWS::EC2::Subnet { VpcId: null }\n",
+        &[("missing-required-property", "S")],
+    );
+    expect(
+        "param v: string? = null\nresource S: AWS::EC2::Subnet { VpcId: v }\n",
+        &[("type-mismatch", "v")],
+    );
     expect(
         "resource B: AWS::S3::Bucket { VersioningConfiguration: {} }\n",
         &[("missing-required-property", "{}")],
@@ -593,17 +845,29 @@ fn resource_properties_are_checked_against_the_schema() {
         "resource B: AWS::S3::Bucket { VersioningConfiguration: { Status: \"Enabeld\" } }\n",
         &[("invalid-enum-value", "\"Enabeld\"")],
     );
-    expect("resource B: AWS::S3::Bucket { ObjectLockEnabled: \"yes\" }\n", &[("type-mismatch", "\"yes\"")]);
-    expect("resource L: AWS::Logs::LogGroup { RetentionInDays: [1] }\n", &[("type-mismatch", "[1]")]);
+    expect(
+        "resource B: AWS::S3::Bucket { ObjectLockEnabled: \"yes\" }\n",
+        &[("type-mismatch", "\"yes\"")],
+    );
+    expect(
+        "resource L: AWS::Logs::LogGroup { RetentionInDays: [1] }\n",
+        &[("type-mismatch", "[1]")],
+    );
     expect(
         "resource B: AWS::S3::Bucket { Tags: [{ Key: \"a\", Value: \"b\" }, { Key: \"c\" }] }\n",
         &[("missing-required-property", "{ Key: \"c\" }")],
     );
     expect(
         "resource B: AWS::S3::Bucket { Tags: [{ Key: \"a\", Valeu: \"b\" }] }\n",
-        &[("missing-required-property", "{ Key: \"a\", Valeu: \"b\" }"), ("unknown-property", "Valeu")],
+        &[
+            ("missing-required-property", "{ Key: \"a\", Valeu: \"b\" }"),
+            ("unknown-property", "Valeu"),
+        ],
     );
-    expect("resource B: AWS::S3::Buckett {}\n", &[("unknown-resource-type", "AWS::S3::Buckett")]);
+    expect(
+        "resource B: AWS::S3::Buckett {}\n",
+        &[("unknown-resource-type", "AWS::S3::Buckett")],
+    );
     ok("resource C: Custom::Thing { Anything: 1 }\noutput o = C.Whatever\n");
 }
 
@@ -630,10 +894,18 @@ resource D: AWS::RDS::DBInstance { DBInstanceClass: "db.t3.micro", AllocatedStor
 
 #[test]
 fn resource_attributes_are_checked() {
-    expect("resource B: AWS::S3::Bucket {}\noutput o = B.Ann\n", &[("unknown-attribute", "Ann")]);
+    expect(
+        "resource B: AWS::S3::Bucket {}\noutput o = B.Ann\n",
+        &[("unknown-attribute", "Ann")],
+    );
     let src = "resource B: AWS::S3::Bucket {}\noutput o = B.Ann\n";
-    assert_eq!(run(src).diagnostics[0].help.as_deref(), Some("did you mean `Arn`?"));
-    ok("resource B: AWS::S3::Bucket { BucketName: \"b\" }\noutput o = B.DomainName\ncheck B.BucketName == \"b\", \"name\"\n");
+    assert_eq!(
+        run(src).diagnostics[0].help.as_deref(),
+        Some("did you mean `Arn`?")
+    );
+    ok(
+        "resource B: AWS::S3::Bucket { BucketName: \"b\" }\noutput o = B.DomainName\ncheck B.BucketName == \"b\", \"name\"\n",
+    );
 }
 
 #[test]
@@ -653,69 +925,47 @@ resource C: AWS::S3::Bucket {} with { DependsOn: A }
         "resource B: AWS::S3::Bucket {} with { DeletionPolicy: \"Retian\" }\n",
         &[("invalid-resource-option", "\"Retian\"")],
     );
-    expect("resource B: AWS::S3::Bucket {} with { DependOn: [] }\n", &[("invalid-resource-option", "DependOn")]);
-    expect("resource B: AWS::S3::Bucket {} with { DependsOn: [\"A\"] }\n", &[("invalid-resource-option", "[\"A\"]")]);
-    expect("resource B: AWS::S3::Bucket {} with { Metadata: 1 }\n", &[("invalid-resource-option", "1")]);
+    expect(
+        "resource B: AWS::S3::Bucket {} with { DependOn: [] }\n",
+        &[("invalid-resource-option", "DependOn")],
+    );
+    expect(
+        "resource B: AWS::S3::Bucket {} with { DependsOn: [\"A\"] }\n",
+        &[("invalid-resource-option", "[\"A\"]")],
+    );
+    expect(
+        "resource B: AWS::S3::Bucket {} with { Metadata: 1 }\n",
+        &[("invalid-resource-option", "1")],
+    );
 }
 
 #[test]
 fn tags_are_string_maps() {
     ok("stack s { tags { Project: \"canvalo\" } }\n");
-    expect("stack s { tags { Project: [1] } }\n", &[("type-mismatch", "[1]")]);
-}
-
-#[test]
-#[ignore]
-fn scratch_corpus() {
-    use crate::syntax::ast::{ImportTarget, ItemKind};
-    fn check_path(path: &std::path::Path, is_entry: bool, depth: usize) -> CheckOutput {
-        let src = std::fs::read_to_string(path).unwrap();
-        let (ast, syn) = parse_file("f", &src);
-        if !syn.is_empty() {
-            eprintln!("SYNTAX {}: {:?}", path.display(), syn.iter().map(|d| &d.message).collect::<Vec<_>>());
-        }
-        let mut imports = Imports::new();
-        for item in &ast.items {
-            if let ItemKind::Import(i) = &item.kind {
-                let target = match &i.target {
-                    ImportTarget::Std(p) => std::path::PathBuf::from(format!("/work/main/stdlib/{}.cvl", p[0].name)),
-                    ImportTarget::File { path: p, .. } => path.parent().unwrap().join(p),
-                };
-                let iface = if depth < 4 && target.exists() { Some(check_path(&target, false, depth + 1).interface) } else { None };
-                imports.insert(i.alias.name.clone(), iface);
-            }
-        }
-        let out = check_module(CheckInput { file: "f", ast: &ast, imports: &imports, is_entry });
-        for d in &out.diagnostics {
-            let snippet = src.get(d.span.start..d.span.end).unwrap_or("?");
-            eprintln!("{}: {} `{}`: {} {:?}", path.display(), d.code, snippet.chars().take(60).collect::<String>(), d.message, d.help);
-        }
-        out
-    }
-    for dir in ["/work/main/tests/cases", "/work/main/stdlib", "/work/main/examples"] {
-        let mut stack = vec![std::path::PathBuf::from(dir)];
-        while let Some(p) = stack.pop() {
-            if p.is_dir() {
-                for e in std::fs::read_dir(&p).unwrap() { stack.push(e.unwrap().path()); }
-            } else if p.extension().is_some_and(|e| e == "cvl") {
-                let is_entry = !p.to_string_lossy().contains("stdlib") && !p.to_string_lossy().contains("naming");
-                check_path(&p, is_entry, 0);
-            }
-        }
-    }
+    expect(
+        "stack s { tags { Project: [1] } }\n",
+        &[("type-mismatch", "[1]")],
+    );
 }
 
 #[test]
 fn the_deepest_trees_the_parser_accepts_are_checked_in_a_small_stack() {
     let shapes = [
         format!("let x = {}1\n", "1 + ".repeat(500)),
-        format!("param b: bool\nlet x = {}{{ 1 }}\n", "if b { 1 } else ".repeat(250)),
+        format!(
+            "param b: bool\nlet x = {}{{ 1 }}\n",
+            "if b { 1 } else ".repeat(250)
+        ),
         format!("let x = {}1{}\n", "[".repeat(250), "]".repeat(250)),
         format!("let x = {}1{}\n", "{ a: ".repeat(160), " }".repeat(160)),
         format!("let x = {}true\n", "!".repeat(500)),
         format!("let r = {{ a: 1 }}\nlet x = r{}\n", ".a".repeat(500)),
         format!("let x = {}1{}\n", "to_string(".repeat(160), ")".repeat(160)),
-        format!("let x = {}1{}\n", "{ let a = ".repeat(120), " a }".repeat(120)),
+        format!(
+            "let x = {}1{}\n",
+            "{ let a = ".repeat(120),
+            " a }".repeat(120)
+        ),
     ];
     for src in shapes {
         let (ast, syntax) = parse_file("main.cvl", &src);
@@ -725,12 +975,23 @@ fn the_deepest_trees_the_parser_accepts_are_checked_in_a_small_stack() {
             .stack_size(2 << 20)
             .spawn(move || {
                 let imports = Imports::new();
-                let out = check_module(CheckInput { file: "main.cvl", ast: &ast, imports: &imports, is_entry: true });
+                let out = check_module(CheckInput {
+                    file: "main.cvl",
+                    ast: &ast,
+                    imports: &imports,
+                    is_entry: true,
+                });
                 out.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>()
             })
             .map(|handle| handle.join());
         let codes = codes.expect("spawn").expect("the checker panicked");
-        assert!(codes.iter().all(|c| matches!(c, crate::Code::UnknownField | crate::Code::TypeMismatch | crate::Code::NestingTooDeep)), "{codes:?}");
+        assert!(
+            codes.iter().all(|c| matches!(
+                c,
+                crate::Code::UnknownField | crate::Code::TypeMismatch | crate::Code::NestingTooDeep
+            )),
+            "{codes:?}"
+        );
     }
 }
 
@@ -753,10 +1014,74 @@ proptest::proptest! {
 }
 
 const TOKENS: &[&str] = &[
-    "let", "a", "b", "C", "=", "1", "2.5", "\"s\"", "\"x${a}\"", "+", "-", "*", "==", "&&", "??", "..", "(", ")",
-    "[", "]", "{", "}", ",", ":", ".", "?", "|", "if", "else", "match", "=>", "_", "for", "in", "fn", "->",
-    "param", "int", "string", "bool", "type", "component", "stack", "resource", "AWS::S3::Bucket", "with",
-    "output", "check", "tags", "true", "null", "...", "len", "select", "aws", "\n", "let a = b", "let b = a",
-    "stack s {", "component C {", "param p: int", "resource R: AWS::S3::Bucket {", "BucketName:",
-    "DependsOn:", "R", "R.Arn", "s.a", "C { }", "x", "[for x in [1]: x]",
+    "let",
+    "a",
+    "b",
+    "C",
+    "=",
+    "1",
+    "2.5",
+    "\"s\"",
+    "\"x${a}\"",
+    "+",
+    "-",
+    "*",
+    "==",
+    "&&",
+    "??",
+    "..",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    ".",
+    "?",
+    "|",
+    "if",
+    "else",
+    "match",
+    "=>",
+    "_",
+    "for",
+    "in",
+    "fn",
+    "->",
+    "param",
+    "int",
+    "string",
+    "bool",
+    "type",
+    "component",
+    "stack",
+    "resource",
+    "AWS::S3::Bucket",
+    "with",
+    "output",
+    "check",
+    "tags",
+    "true",
+    "null",
+    "...",
+    "len",
+    "select",
+    "aws",
+    "\n",
+    "let a = b",
+    "let b = a",
+    "stack s {",
+    "component C {",
+    "param p: int",
+    "resource R: AWS::S3::Bucket {",
+    "BucketName:",
+    "DependsOn:",
+    "R",
+    "R.Arn",
+    "s.a",
+    "C { }",
+    "x",
+    "[for x in [1]: x]",
 ];

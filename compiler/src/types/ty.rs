@@ -33,7 +33,10 @@ pub enum Ty {
     Resource(String),
     Component(Arc<ComponentTy>),
     /// An imported module.
-    Module { name: String, interface: Arc<ModuleInterface> },
+    Module {
+        name: String,
+        interface: Arc<ModuleInterface>,
+    },
     Stack(Arc<StackTy>),
 }
 
@@ -49,12 +52,21 @@ pub struct Field {
 
 impl Field {
     pub fn new(name: impl Into<String>, ty: Ty) -> Self {
-        Field { name: name.into(), ty, optional: false, doc: None }
+        Field {
+            name: name.into(),
+            ty,
+            optional: false,
+            doc: None,
+        }
     }
 
     /// The type a read of the field gives: `T`, or `T?` when optional.
     pub fn value_ty(&self) -> Ty {
-        if self.optional { optional(self.ty.clone()) } else { self.ty.clone() }
+        if self.optional {
+            optional(self.ty.clone())
+        } else {
+            self.ty.clone()
+        }
     }
 }
 
@@ -136,7 +148,7 @@ pub fn union(members: Vec<Ty>) -> Ty {
     }
     let has_string = flat.contains(&Ty::String);
     let has_number = flat.contains(&Ty::Number);
-    flat.retain(|m| !(has_string && matches!(m, Ty::Lit(_))) && !(has_number && *m == Ty::Int));
+    flat.retain(|m| !(has_string && matches!(m, Ty::Lit(_)) || has_number && *m == Ty::Int));
     let mut keyed: Vec<((u8, String), Ty)> = flat.into_iter().map(|t| (sort_key(&t), t)).collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     keyed.dedup_by(|a, b| a.1 == b.1);
@@ -210,7 +222,13 @@ pub fn widen(t: &Ty) -> Ty {
         Ty::List(e) => Ty::List(Box::new(widen(e))),
         Ty::Map(e) => Ty::Map(Box::new(widen(e))),
         Ty::Record(fields) => Ty::Record(
-            fields.iter().map(|f| Field { ty: widen(&f.ty), ..f.clone() }).collect(),
+            fields
+                .iter()
+                .map(|f| Field {
+                    ty: widen(&f.ty),
+                    ..f.clone()
+                })
+                .collect(),
         ),
         other => other.clone(),
     }
@@ -264,7 +282,11 @@ fn merge_records(records: Vec<Vec<Field>>) -> Vec<Field> {
     }
     merged
         .into_iter()
-        .map(|(f, tys, seen)| Field { ty: join(tys), optional: f.optional || seen < count, ..f })
+        .map(|(f, tys, seen)| Field {
+            ty: join(tys),
+            optional: f.optional || seen < count,
+            ..f
+        })
         .collect()
 }
 
@@ -288,7 +310,10 @@ pub fn fits(actual: &Ty, expected: &Ty) -> bool {
             let n = e.params.len();
             a.required() <= n
                 && n <= a.params.len()
-                && e.params.iter().zip(&a.params).all(|(ep, ap)| fits(&ep.ty, &ap.ty))
+                && e.params
+                    .iter()
+                    .zip(&a.params)
+                    .all(|(ep, ap)| fits(&ep.ty, &ap.ty))
                 && fits(&a.ret, &e.ret)
         }
         _ => actual == expected,
@@ -296,10 +321,13 @@ pub fn fits(actual: &Ty, expected: &Ty) -> bool {
 }
 
 /// Why a record does not fit a record type: the first problem found.
+///
+/// Extra fields are not a mismatch here (width subtyping: an instance of `vpc.Network` fits a
+/// record type naming only the fields a component needs). They are reported where they are
+/// almost always typos: in a record literal written where a record type is expected (see
+/// `check.rs`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RecordMismatch {
-    /// The value has a field the type does not declare.
-    Unknown(String),
     /// The value lacks a non-optional field.
     Missing(String),
     /// A field's value does not fit: (name, actual, expected).
@@ -308,13 +336,10 @@ pub enum RecordMismatch {
 
 pub fn record_mismatch(actual: &[Field], expected: &[Field]) -> Option<RecordMismatch> {
     for a in actual {
-        match expected.iter().find(|e| e.name == a.name) {
-            None => return Some(RecordMismatch::Unknown(a.name.clone())),
-            Some(e) => {
-                let (at, et) = (a.value_ty(), e.value_ty());
-                if !fits(&at, &et) {
-                    return Some(RecordMismatch::Field(a.name.clone(), at, et));
-                }
+        if let Some(e) = expected.iter().find(|e| e.name == a.name) {
+            let (at, et) = (a.value_ty(), e.value_ty());
+            if !fits(&at, &et) {
+                return Some(RecordMismatch::Field(a.name.clone(), at, et));
             }
         }
     }
@@ -334,7 +359,9 @@ pub fn depth_within(t: &Ty, limit: usize) -> bool {
         Ty::Union(ms) => ms.iter().all(|m| depth_within(m, limit)),
         Ty::List(e) | Ty::Map(e) => depth_within(e, inner),
         Ty::Record(fs) => fs.iter().all(|f| depth_within(&f.ty, inner)),
-        Ty::Fn(f) => f.params.iter().all(|p| depth_within(&p.ty, inner)) && depth_within(&f.ret, inner),
+        Ty::Fn(f) => {
+            f.params.iter().all(|p| depth_within(&p.ty, inner)) && depth_within(&f.ret, inner)
+        }
         Ty::Component(c) => {
             c.params.iter().all(|p| depth_within(&p.ty, inner))
                 && c.outputs.iter().all(|f| depth_within(&f.ty, inner))
@@ -350,7 +377,9 @@ pub fn depth_within(t: &Ty, limit: usize) -> bool {
 /// Whether `name` can be written as a bare identifier (otherwise it is quoted).
 pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -373,12 +402,20 @@ pub(crate) fn quote(s: &str) -> String {
 }
 
 fn write_field_name(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
-    if is_identifier(name) { f.write_str(name) } else { f.write_str(&quote(name)) }
+    if is_identifier(name) {
+        f.write_str(name)
+    } else {
+        f.write_str(&quote(name))
+    }
 }
 
 /// Writes a union member, parenthesized when it would otherwise read ambiguously.
 fn write_member(f: &mut fmt::Formatter<'_>, t: &Ty) -> fmt::Result {
-    if matches!(t, Ty::Fn(_)) { write!(f, "({t})") } else { write!(f, "{t}") }
+    if matches!(t, Ty::Fn(_)) {
+        write!(f, "({t})")
+    } else {
+        write!(f, "{t}")
+    }
 }
 
 impl fmt::Display for Ty {
@@ -457,14 +494,22 @@ mod tests {
 
     #[test]
     fn unions_are_normalized() {
-        let u = union(vec![lit("b"), Ty::Null, union(vec![lit("a"), lit("b")]), Ty::Never]);
+        let u = union(vec![
+            lit("b"),
+            Ty::Null,
+            union(vec![lit("a"), lit("b")]),
+            Ty::Never,
+        ]);
         assert_eq!(u.to_string(), r#""a" | "b" | null"#);
         assert_eq!(union(vec![lit("a"), Ty::String]), Ty::String);
         assert_eq!(union(vec![Ty::Int, Ty::Number, Ty::Int]), Ty::Number);
         assert_eq!(optional(Ty::Int).to_string(), "int?");
         assert_eq!(union(vec![Ty::Int, Ty::Error]), Ty::Error);
         assert_eq!(union(vec![]), Ty::Never);
-        assert_eq!(union(vec![lit("b"), lit("a")]), union(vec![lit("a"), lit("b")]));
+        assert_eq!(
+            union(vec![lit("b"), lit("a")]),
+            union(vec![lit("a"), lit("b")])
+        );
     }
 
     #[test]
@@ -479,11 +524,22 @@ mod tests {
         assert!(fits(&rec, &Ty::Map(Box::new(Ty::Number))));
         let expected = Ty::Record(vec![
             Field::new("a", Ty::Number),
-            Field { optional: true, ..Field::new("b", Ty::String) },
+            Field {
+                optional: true,
+                ..Field::new("b", Ty::String)
+            },
         ]);
         assert!(fits(&rec, &expected));
+        let wider = Ty::Record(vec![
+            Field::new("a", Ty::Int),
+            Field::new("extra", Ty::Bool),
+        ]);
+        assert!(fits(&wider, &expected));
         assert!(!fits(&Ty::Record(vec![]), &expected));
-        assert!(fits(&Ty::List(Box::new(Ty::Never)), &Ty::List(Box::new(Ty::Int))));
+        assert!(fits(
+            &Ty::List(Box::new(Ty::Never)),
+            &Ty::List(Box::new(Ty::Int))
+        ));
     }
 
     #[test]
