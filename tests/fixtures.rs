@@ -76,6 +76,7 @@ fn run_case(name: &str, loader: &MemoryLoader, entry: &str, files: &[(String, St
 fn fixtures() {
     let cases = repo_root().join("tests/cases");
     let mut failures = Vec::new();
+    let mut snapshots = Vec::new();
     let mut count = 0;
     let mut groups: Vec<_> = std::fs::read_dir(&cases).expect("tests/cases exists").flatten().map(|e| e.path()).collect();
     groups.sort();
@@ -99,12 +100,7 @@ fn fixtures() {
             };
             count += 1;
             match outcome {
-                Ok(Some(snapshot)) => {
-                    let mut settings = insta::Settings::clone_current();
-                    settings.set_snapshot_path(repo_root().join("tests/snapshots"));
-                    settings.set_prepend_module_to_snapshot(false);
-                    settings.bind(|| insta::assert_snapshot!(name.clone(), snapshot));
-                }
+                Ok(Some(snapshot)) => snapshots.push((name, snapshot)),
                 Ok(None) => {}
                 Err(message) => failures.push(message),
             }
@@ -112,5 +108,12 @@ fn fixtures() {
     }
     assert!(count > 0, "no fixtures found under tests/cases");
     assert!(failures.is_empty(), "{} of {count} fixtures failed:\n{}", failures.len(), failures.join("\n\n"));
+    // snapshots last, so every expectation above is reported even when a snapshot changed
+    for (name, snapshot) in snapshots {
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(repo_root().join("tests/snapshots"));
+        settings.set_prepend_module_to_snapshot(false);
+        settings.bind(|| insta::assert_snapshot!(name, snapshot));
+    }
 }
 

@@ -150,6 +150,18 @@ pub struct Interp<'a> {
     depth: usize,
     budget_exceeded: bool,
     pub params: IndexMap<String, Value>,
+    /// Counts the scopes that must outlive the expression that made them (component instances
+    /// and expanded declaration blocks). While it is unchanged, the scopes and slots an
+    /// expression made (call frames, blocks, comprehension variables) are released afterwards.
+    persistent: u64,
+}
+
+/// The sizes of the scope and slot arenas at some point, to release what came after.
+#[derive(Clone, Copy)]
+struct Mark {
+    scopes: usize,
+    slots: usize,
+    persistent: u64,
 }
 
 /// Converts `load_balancer` to `LoadBalancer` for logical IDs.
@@ -187,6 +199,7 @@ impl<'a> Interp<'a> {
             depth: 0,
             budget_exceeded: false,
             params,
+            persistent: 0,
         };
         for (index, (file, ast, imports)) in modules.into_iter().enumerate() {
             let scope = interp.new_scope(None, index, None);
@@ -211,6 +224,20 @@ impl<'a> Interp<'a> {
     fn new_slot(&mut self, state: SlotState<'a>, module: usize, span: Span) -> usize {
         self.slots.push(Slot { state, module, span });
         self.slots.len() - 1
+    }
+
+    fn mark(&self) -> Mark {
+        Mark { scopes: self.scopes.len(), slots: self.slots.len(), persistent: self.persistent }
+    }
+
+    /// Drops the scopes and slots made since `mark`, unless something persistent was made.
+    /// Values never refer to such scopes (only instances refer to scopes, and instances are
+    /// persistent), so nothing dangles.
+    fn release(&mut self, mark: Mark) {
+        if self.persistent == mark.persistent {
+            self.scopes.truncate(mark.scopes);
+            self.slots.truncate(mark.slots);
+        }
     }
 
     fn bind(&mut self, scope: ScopeIdx, name: &str, value: Value, span: Span) {
@@ -508,6 +535,7 @@ impl<'a> Interp<'a> {
     }
 
     fn expand_block_inner(&mut self, index: usize, scope: ScopeIdx) -> R<Vec<ScopeIdx>> {
+        self.persistent += 1;
         let module = self.scopes[scope].module;
         let ctx = self.scopes[scope].decl.clone().unwrap_or_default();
         match self.blocks[index].kind {
@@ -788,6 +816,7 @@ impl<'a> Interp<'a> {
             suffix: String::new(),
         };
         let module_scope = self.modules[module].scope;
+        self.persistent += 1;
         let instance = self.new_scope(Some(module_scope), module, Some(ctx));
         // params: given args (evaluated in the caller's scope), then defaults (in the instance)
         let mut given: IndexMap<&str, &'a ast::Expr> = IndexMap::new();
@@ -952,12 +981,15 @@ impl<'a> Interp<'a> {
                 Ok(Value::list((a..b.max(a)).map(Value::Int).collect()))
             }
             ExprKind::Block { lets, value } => {
+                let mark = self.mark();
                 let module = self.scopes[scope].module;
                 let block = self.new_scope(Some(scope), module, None);
                 for decl in lets {
                     self.register_let(block, decl);
                 }
-                self.eval(value, block)
+                let result = self.eval(value, block);
+                self.release(mark);
+                result
             }
         }
     }
@@ -1015,56 +1047,84 @@ impl<'a> Interp<'a> {
         Ok(Value::Deploy(Rc::new(Deploy::Sub(out))))
     }
 
+    /// Binds a comprehension's variables in one scope, reused for every element.
+    fn comprehension_scope(&mut self, scope: ScopeIdx, index_var: Option<&'a ast::Ident>, var: &'a ast::Ident) -> (ScopeIdx, Option<usize>, usize) {
+        let module = self.scopes[scope].module;
+        let inner = self.new_scope(Some(scope), module, None);
+        let index_slot = index_var.map(|v| {
+            self.bind(inner, &v.name, Value::Null, v.span);
+            self.scopes[inner].names[&v.name]
+        });
+        self.bind(inner, &var.name, Value::Null, var.span);
+        let var_slot = self.scopes[inner].names[&var.name];
+        (inner, index_slot, var_slot)
+    }
+
+    fn set_comprehension_vars(&mut self, index_slot: Option<usize>, var_slot: usize, position: usize, item: &Value) {
+        if let Some(slot) = index_slot {
+            self.slots[slot].state = SlotState::Value(Value::Int(position as i64));
+        }
+        self.slots[var_slot].state = SlotState::Value(item.clone());
+    }
+
     fn eval_list_for(&mut self, comp: &'a ast::Comprehension, scope: ScopeIdx) -> R<Value> {
         let iterable = self.eval(&comp.iterable, scope)?;
         let items = self.expect_list(iterable, &comp.iterable, scope)?;
-        let module = self.scopes[scope].module;
-        let mut out = Vec::new();
-        for (position, item) in items.iter().enumerate() {
-            let inner = self.new_scope(Some(scope), module, None);
-            if let Some(index_var) = &comp.index_var {
-                self.bind(inner, &index_var.name, Value::Int(position as i64), index_var.span);
-            }
-            self.bind(inner, &comp.var.name, item.clone(), comp.var.span);
-            if let Some(condition) = &comp.condition {
-                let keep = self.eval(condition, inner)?;
-                if !self.expect_bool(keep, condition, inner)? {
-                    continue;
+        let outer = self.mark();
+        let (inner, index_slot, var_slot) = self.comprehension_scope(scope, comp.index_var.as_ref(), &comp.var);
+        let mut out = Vec::with_capacity(items.len());
+        let result = (|| {
+            for (position, item) in items.iter().enumerate() {
+                self.set_comprehension_vars(index_slot, var_slot, position, item);
+                let mark = self.mark();
+                if let Some(condition) = &comp.condition {
+                    let keep = self.eval(condition, inner)?;
+                    if !self.expect_bool(keep, condition, inner)? {
+                        self.release(mark);
+                        continue;
+                    }
                 }
+                out.push(self.eval(&comp.body, inner)?);
+                self.release(mark);
             }
-            out.push(self.eval(&comp.body, inner)?);
-        }
-        Ok(Value::list(out))
+            Ok(())
+        })();
+        self.release(outer);
+        result.map(|()| Value::list(out))
     }
 
     fn eval_map_for(&mut self, comp: &'a ast::MapComprehension, scope: ScopeIdx) -> R<Value> {
         let iterable = self.eval(&comp.iterable, scope)?;
         let items = self.expect_list(iterable, &comp.iterable, scope)?;
-        let module = self.scopes[scope].module;
+        let outer = self.mark();
+        let (inner, index_slot, var_slot) = self.comprehension_scope(scope, comp.index_var.as_ref(), &comp.var);
         let mut out = IndexMap::new();
-        for (position, item) in items.iter().enumerate() {
-            let inner = self.new_scope(Some(scope), module, None);
-            if let Some(index_var) = &comp.index_var {
-                self.bind(inner, &index_var.name, Value::Int(position as i64), index_var.span);
-            }
-            self.bind(inner, &comp.var.name, item.clone(), comp.var.span);
-            if let Some(condition) = &comp.condition {
-                let keep = self.eval(condition, inner)?;
-                if !self.expect_bool(keep, condition, inner)? {
-                    continue;
+        let result = (|| {
+            for (position, item) in items.iter().enumerate() {
+                self.set_comprehension_vars(index_slot, var_slot, position, item);
+                let mark = self.mark();
+                if let Some(condition) = &comp.condition {
+                    let keep = self.eval(condition, inner)?;
+                    if !self.expect_bool(keep, condition, inner)? {
+                        self.release(mark);
+                        continue;
+                    }
                 }
+                let key = match self.eval(&comp.key, inner)? {
+                    Value::Str(s) => s.to_string(),
+                    other => {
+                        let message = format!("a map key must be a string known at build time, found {}", other.kind());
+                        return Err(self.error(inner, Code::TypeMismatch, comp.key.span, message));
+                    }
+                };
+                let value = self.eval(&comp.value, inner)?;
+                out.insert(key, value);
+                self.release(mark);
             }
-            let key = match self.eval(&comp.key, inner)? {
-                Value::Str(s) => s.to_string(),
-                other => {
-                    let message = format!("a map key must be a string known at build time, found {}", other.kind());
-                    return Err(self.error(inner, Code::TypeMismatch, comp.key.span, message));
-                }
-            };
-            let value = self.eval(&comp.value, inner)?;
-            out.insert(key, value);
-        }
-        Ok(Value::record(out))
+            Ok(())
+        })();
+        self.release(outer);
+        result.map(|()| Value::record(out))
     }
 
     fn eval_record(&mut self, entries: &'a [ast::RecordEntry], scope: ScopeIdx) -> R<Value> {
@@ -1229,6 +1289,7 @@ impl<'a> Interp<'a> {
                     return Err(Abort);
                 };
                 let module_scope = self.modules[module].scope;
+                let mark = self.mark();
                 let frame = self.new_scope(Some(module_scope), module, None);
                 let mut args = args.into_iter();
                 for param in &decl.params {
@@ -1243,7 +1304,9 @@ impl<'a> Interp<'a> {
                         },
                     }
                 }
-                self.eval(&decl.body, frame)
+                let result = self.eval(&decl.body, frame);
+                self.release(mark);
+                result
             }
             other => Err(self.error(scope, Code::NotCallable, span, format!("a {} cannot be called", other.kind()))),
         }

@@ -16,7 +16,7 @@ pub struct Ident {
 }
 
 /// A parsed file: its declarations in source order. Declarations that failed to parse are
-/// left out (their diagnostics travel beside the tree, see `parser::ParsedFile`).
+/// left out (their diagnostics travel beside the tree, see `parser::parse_file`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct File {
     pub items: Vec<Item>,

@@ -26,7 +26,9 @@ pub fn decode_escape(raw: &str) -> Result<char, BadEscape> {
                 message: "a `\\` must be followed by an escape sequence".to_string(),
                 help: ESCAPES_HELP,
             }),
-            None => Err(BadEscape { message: format!("unknown escape sequence `{raw}`"), help: ESCAPES_HELP }),
+            None => {
+                Err(BadEscape { message: format!("unknown escape sequence `{raw}`"), help: ESCAPES_HELP })
+            }
         },
     }
 }
@@ -35,13 +37,12 @@ const ESCAPES_HELP: &str = "the escapes are `\\\"`, `\\\\`, `\\n`, `\\r`, `\\t`,
 
 fn unicode_escape(raw: &str, hex: &str) -> Result<char, BadEscape> {
     let valid = (1..=6).contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_hexdigit());
-    valid
-        .then(|| u32::from_str_radix(hex, 16).ok().and_then(char::from_u32))
-        .flatten()
-        .ok_or_else(|| BadEscape {
+    valid.then(|| u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)).flatten().ok_or_else(|| {
+        BadEscape {
             message: format!("invalid unicode escape `{raw}`"),
             help: "write 1 to 6 hex digits of a unicode scalar value, like `\\u{1F600}`",
-        })
+        }
+    })
 }
 
 /// A flat quoted literal (a record key), decoded.
@@ -265,11 +266,8 @@ mod tests {
 
     #[test]
     fn escapes_are_content_not_indentation() {
-        let pieces = vec![
-            Piece::Text("\n  a\n".into()),
-            Piece::Escaped("\t".into()),
-            Piece::Text("b\n  ".into()),
-        ];
+        let pieces =
+            vec![Piece::Text("\n  a\n".into()), Piece::Escaped("\t".into()), Piece::Text("b\n  ".into())];
         assert_eq!(lit(&triple_parts(pieces)), "  a\n\tb\n");
     }
 }

@@ -28,9 +28,13 @@
 //!   start with `(`, `[` or `-` after a let, nor with `{` after a let ending in a component name.
 //! - `import "./x.cvl"` requires `as name`; `import std.vpc` binds `vpc` (span of `vpc`).
 //! - Record keys, match patterns, import paths and string literal types are plain strings: a
-//!   `${}` in them is reported. `T??` is written `(T?)?`.
+//!   `${}` in them is reported. `T??` is written `(T?)?`; `fn(A) -> B | C` returns `B | C`.
 //! - Triple-quoted strings: `\r\n` counts as `\n`, a first line holding only whitespace is
 //!   dropped, lines holding only spaces and tabs become empty, and escapes are content.
+//! - `tags` starts a declaration but is not reserved: the reference uses it as a name
+//!   (`import std.tags`, `let tags = ...`). Module path segments may be keywords.
+//! - A tree deeper than [`MAX_TREE_DEPTH`] levels, or a build that would use more than
+//!   [`STACK_BUDGET`] bytes of stack, is `nesting-too-deep` too (a call `f(x)` is two levels).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -55,12 +59,14 @@ use crate::source::Span;
 struct Grammar;
 
 /// How deep an expression or type tree may be: brackets and operators both count (a chain of
-/// 600 `+` is a tree 600 levels deep, which later phases would walk recursively).
+/// 600 `+` is a tree 600 levels deep, which later phases would walk recursively, and which
+/// would overflow the stack when dropped if it were unbounded).
 pub const MAX_TREE_DEPTH: usize = 512;
 
 /// How much stack the tree builder may use (measured from where it starts): past it, the
 /// declaration is reported as too deeply nested rather than risking a stack overflow. Pest
-/// guards its own recursion the same way on native targets.
+/// guards its own recursion on native targets; the builder uses less stack per level than pest
+/// (see `primary`), so this is a last resort (1.5 MiB: debug builds use a few KiB per level).
 const STACK_BUDGET: usize = 3 << 19;
 
 /// An address on the current stack, to measure how much stack the builder uses.
@@ -94,8 +100,15 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// diagnostics, and the declarations that did parse are kept (recovery at top-level
 /// declarations).
 pub fn parse_file(file: &str, text: &str) -> (ast::File, Vec<Diagnostic>) {
-    FileParser { file, text, scan: Scan::new(text), items: Vec::new(), diagnostics: Vec::new(), had_error: false }
-        .run()
+    FileParser {
+        file,
+        text,
+        scan: Scan::new(text),
+        items: Vec::new(),
+        diagnostics: Vec::new(),
+        had_error: false,
+    }
+    .run()
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -119,7 +132,10 @@ impl FileParser<'_> {
                 Code::NestingTooDeep,
                 self.file,
                 Span::new(from, to),
-                format!("nesting is too deep: more than {} levels of brackets, strings and interpolations", scan::MAX_NESTING),
+                format!(
+                    "nesting is too deep: more than {} levels of brackets, strings and interpolations",
+                    scan::MAX_NESTING
+                ),
             ));
         }
         let mut pos = 0;
@@ -156,7 +172,8 @@ impl FileParser<'_> {
                     Err(diagnostic) => self.diagnostics.push(*diagnostic),
                 }
                 self.diagnostics.extend(builder.diagnostics.into_inner());
-                end.max(start + 1)
+                // A declaration is never empty; were it so, stop rather than loop.
+                if end > start { end } else { self.text.len() }
             }
             Err(error) => {
                 let at = start + error_offset(&error).min(limit - start);
@@ -259,8 +276,12 @@ fn rule_words(rule: Rule) -> Option<Expect> {
         Rule::top_decl | Rule::decl_start | Rule::item_keyword | Rule::decl | Rule::doc | Rule::doc_line => {
             Words("a declaration")
         }
-        Rule::item | Rule::import_decl | Rule::param_decl | Rule::type_decl | Rule::fn_decl => Words("a declaration"),
-        Rule::component_decl | Rule::resource_decl | Rule::output_decl | Rule::stack_decl => Words("a declaration"),
+        Rule::item | Rule::import_decl | Rule::param_decl | Rule::type_decl | Rule::fn_decl => {
+            Words("a declaration")
+        }
+        Rule::component_decl | Rule::resource_decl | Rule::output_decl | Rule::stack_decl => {
+            Words("a declaration")
+        }
         Rule::check_decl | Rule::tags_decl | Rule::if_decl | Rule::for_decl => Words("a declaration"),
         Rule::let_decl | Rule::kw_let => Words("`let`"),
         Rule::std_import | Rule::std_path | Rule::kw_std => Words("a module path like `std.vpc`"),
@@ -270,12 +291,9 @@ fn rule_words(rule: Rule) -> Option<Expect> {
         Rule::decl_block | Rule::lbrace => Words("`{`"),
         Rule::else_if_decl | Rule::else_if_expr | Rule::kw_else => Words("`else`"),
         Rule::resource_type => Words("a resource type like `AWS::S3::Bucket`"),
-        Rule::expr | Rule::cond_expr | Rule::operand | Rule::cond_operand => {
-            Words("an expression")
-        }
-        Rule::op_neg | Rule::op_not | Rule::instance | Rule::component_path | Rule::upper_ident => {
-            Words("an expression")
-        }
+        Rule::expr | Rule::cond_expr | Rule::operand | Rule::cond_operand => Words("an expression"),
+        Rule::op_neg | Rule::op_not | Rule::instance | Rule::component_path => Words("an expression"),
+        Rule::upper_ident => Words("a name"),
         Rule::if_expr | Rule::match_expr | Rule::list_for | Rule::list | Rule::map_for | Rule::block => {
             Words("an expression")
         }
@@ -296,8 +314,12 @@ fn rule_words(rule: Rule) -> Option<Expect> {
         Rule::plain_string | Rule::triple_string => Words("a string"),
         Rule::str_end => Words("the closing `\"`"),
         Rule::triple_end => Words("the closing `\"\"\"`"),
-        Rule::type_expr | Rule::type_member | Rule::fn_type | Rule::fn_head | Rule::list_type => Words("a type"),
-        Rule::map_type | Rule::record_type | Rule::paren_type | Rule::str_type | Rule::null_type => Words("a type"),
+        Rule::type_expr | Rule::type_member | Rule::fn_type | Rule::fn_head | Rule::list_type => {
+            Words("a type")
+        }
+        Rule::map_type | Rule::record_type | Rule::paren_type | Rule::str_type | Rule::null_type => {
+            Words("a type")
+        }
         Rule::named_type | Rule::kw_map => Words("a type"),
         Rule::question => Words("`?`"),
         Rule::rbrace => Words("`}`"),
@@ -333,8 +355,12 @@ fn rule_words(rule: Rule) -> Option<Expect> {
         Rule::kw_with => Words("`with`"),
         Rule::str_text | Rule::triple_text | Rule::escape | Rule::interp => return None,
         // Silent rules: pest never reports them.
-        Rule::WHITESPACE | Rule::COMMENT | Rule::type_segment | Rule::infix_op | Rule::prefix_op => return None,
-        Rule::postfix_op | Rule::brace_expr | Rule::record_entry | Rule::string | Rule::type_atom => return None,
+        Rule::WHITESPACE | Rule::COMMENT | Rule::type_segment | Rule::infix_op | Rule::prefix_op => {
+            return None;
+        }
+        Rule::postfix_op | Rule::brace_expr | Rule::record_entry | Rule::string | Rule::type_atom => {
+            return None;
+        }
         Rule::ident_char | Rule::keyword | Rule::unary | Rule::cond_unary | Rule::atom => return None,
     })
 }
@@ -384,8 +410,27 @@ fn syntax_help(expected: &[&str], found: &str) -> Option<String> {
 /// The reserved words of the language. `tags` starts a declaration but is not reserved: the
 /// reference also uses it as a name (`import std.tags`, `let tags = ...`).
 pub const KEYWORDS: &[&str] = &[
-    "as", "check", "component", "else", "export", "false", "fn", "for", "if", "import", "in", "let",
-    "match", "null", "output", "param", "resource", "stack", "true", "type", "with",
+    "as",
+    "check",
+    "component",
+    "else",
+    "export",
+    "false",
+    "fn",
+    "for",
+    "if",
+    "import",
+    "in",
+    "let",
+    "match",
+    "null",
+    "output",
+    "param",
+    "resource",
+    "stack",
+    "true",
+    "type",
+    "with",
 ];
 
 /// Whether a word is reserved.
@@ -543,11 +588,11 @@ impl<'f> Builder<'f> {
         if depth > MAX_TREE_DEPTH || self.stack_base.abs_diff(stack_position()) > STACK_BUDGET {
             let ((from, to), _) = scan::token_at(self.text, at);
             let message = "this expression is nested too deeply";
-            let help = format!(
-                "a tree of more than {MAX_TREE_DEPTH} levels (brackets and chained operators) cannot be compiled; split it with `let`s"
-            );
+            let help =
+                format!("more than {MAX_TREE_DEPTH} levels of brackets and chained operators; split it with `let`s");
             return Err(Box::new(
-                Diagnostic::error(Code::NestingTooDeep, self.file, Span::new(from, to), message).with_help(help),
+                Diagnostic::error(Code::NestingTooDeep, self.file, Span::new(from, to), message)
+                    .with_help(help),
             ));
         }
         self.depth.set(depth);
@@ -700,7 +745,12 @@ impl<'f> Builder<'f> {
     }
 
     /// The `else if` chain and `else` block of an `if` among declarations, as else items.
-    fn else_if_decls(&self, chain: Vec<Pair<'_, Rule>>, last: Option<Pair<'_, Rule>>, end: usize) -> Res<Vec<Item>> {
+    fn else_if_decls(
+        &self,
+        chain: Vec<Pair<'_, Rule>>,
+        last: Option<Pair<'_, Rule>>,
+        end: usize,
+    ) -> Res<Vec<Item>> {
         let mut branches = Vec::new();
         for else_if in chain {
             let start = self.if_keyword_start(&else_if);
@@ -795,7 +845,9 @@ impl<'f> Builder<'f> {
         let base = Box::new(base);
         let kind = match op.as_rule() {
             Rule::field_access => ExprKind::Field { base, name: self.ident(&self.kids(op).next(self)?) },
-            Rule::index_access => ExprKind::Index { base, index: Box::new(self.expr(self.kids(op).next(self)?)?) },
+            Rule::index_access => {
+                ExprKind::Index { base, index: Box::new(self.expr(self.kids(op).next(self)?)?) }
+            }
             Rule::call_args => {
                 let mut args = Vec::new();
                 for arg in self.kids(op).rest() {
@@ -929,11 +981,18 @@ impl<'f> Builder<'f> {
         let decoded = literal::decode_flat(inner.as_str());
         for (from, to, bad) in decoded.errors {
             let at = Span::new(span.start + from, span.start + to);
-            self.report(Diagnostic::error(Code::InvalidEscape, self.file, at, bad.message).with_help(bad.help));
+            self.report(
+                Diagnostic::error(Code::InvalidEscape, self.file, at, bad.message).with_help(bad.help),
+            );
         }
         if let Some(offset) = decoded.interpolation {
             let at = Span::new(span.start + offset, span.start + offset + 2);
-            self.report(Diagnostic::error(Code::SyntaxError, self.file, at, "a record key cannot contain `${}`"));
+            self.report(Diagnostic::error(
+                Code::SyntaxError,
+                self.file,
+                at,
+                "a record key cannot contain `${}`",
+            ));
         }
         Ok(Ident { name: decoded.text, span })
     }
@@ -1102,7 +1161,8 @@ impl<'f> Builder<'f> {
             Ok(c) => c.to_string(),
             Err(bad) => {
                 self.report(
-                    Diagnostic::error(Code::InvalidEscape, self.file, self.span(pair), bad.message).with_help(bad.help),
+                    Diagnostic::error(Code::InvalidEscape, self.file, self.span(pair), bad.message)
+                        .with_help(bad.help),
                 );
                 pair.as_str().to_string()
             }
@@ -1114,8 +1174,16 @@ impl<'f> Builder<'f> {
         let span = self.span(&pair);
         let parts = self.string(pair)?;
         Ok(literal::plain_text(&parts).unwrap_or_else(|| {
-            self.report(Diagnostic::error(Code::SyntaxError, self.file, span, format!("{what} cannot contain `${{}}`")));
-            parts.iter().filter_map(|p| if let StrPart::Lit(t) = p { Some(t.as_str()) } else { None }).collect()
+            self.report(Diagnostic::error(
+                Code::SyntaxError,
+                self.file,
+                span,
+                format!("{what} cannot contain `${{}}`"),
+            ));
+            parts
+                .iter()
+                .filter_map(|p| if let StrPart::Lit(t) = p { Some(t.as_str()) } else { None })
+                .collect()
         }))
     }
 
@@ -1152,13 +1220,15 @@ impl<'f> Builder<'f> {
             Rule::paren_type => return Ok(TypeExpr { span, ..self.type_expr(self.kids(pair).next(self)?)? }),
             Rule::list_type => TypeExprKind::List(Box::new(self.type_expr(self.kids(pair).next(self)?)?)),
             Rule::map_type => TypeExprKind::Map(Box::new(self.type_expr(self.kids(pair).next(self)?)?)),
-            Rule::record_type => {
-                TypeExprKind::Record(all(self.kids(pair).rest(), |f| self.field_type(f))?)
+            Rule::record_type => TypeExprKind::Record(all(self.kids(pair).rest(), |f| self.field_type(f))?),
+            Rule::str_type => {
+                TypeExprKind::StrLit(self.plain_string(self.kids(pair).next(self)?, "a string literal type")?)
             }
-            Rule::str_type => TypeExprKind::StrLit(self.plain_string(self.kids(pair).next(self)?, "a string literal type")?),
             Rule::resource_type => TypeExprKind::Resource(pair.as_str().to_string()),
             Rule::null_type => TypeExprKind::Named(vec![Ident { name: "null".to_string(), span }]),
-            Rule::named_type => TypeExprKind::Named(self.kids(pair).rest().map(|name| self.ident(&name)).collect()),
+            Rule::named_type => {
+                TypeExprKind::Named(self.kids(pair).rest().map(|name| self.ident(&name)).collect())
+            }
             _ => return Err(self.unexpected(&pair)),
         };
         Ok(TypeExpr { kind, span })
@@ -1205,7 +1275,10 @@ impl<'f> Builder<'f> {
 
 /// Converts each pair, stopping at the first error. A plain loop: this is on the recursive path
 /// of nested brackets, where iterator adapters cost stack frames in debug builds.
-fn all<'i, T>(pairs: impl Iterator<Item = Pair<'i, Rule>>, mut convert: impl FnMut(Pair<'i, Rule>) -> Res<T>) -> Res<Vec<T>> {
+fn all<'i, T>(
+    pairs: impl Iterator<Item = Pair<'i, Rule>>,
+    mut convert: impl FnMut(Pair<'i, Rule>) -> Res<T>,
+) -> Res<Vec<T>> {
     let mut converted = Vec::new();
     for pair in pairs {
         converted.push(convert(pair)?);
@@ -1287,4 +1360,3 @@ fn binary_op(rule: Rule) -> Option<BinaryOp> {
         _ => return None,
     })
 }
-

@@ -1,11 +1,13 @@
 //! The printer: a syntax tree written back as canonical cvl source.
 //!
-//! Canonical form: 2-space indentation, one declaration per line (a blank line around
-//! declarations that span lines and before documented ones), doc comments as `///` lines,
-//! strings re-escaped. Records, lists and `match`es stay on one line when they fit in
-//! [`WIDTH`] columns (records and matches only with at most 3 entries); otherwise they are
-//! broken one entry per line with trailing commas. Parentheses are inserted where precedence
-//! requires them, so that parsing the output gives back the same tree (up to spans).
+//! Canonical form: 2-space indentation, one declaration per line (a blank line between
+//! declarations of different kinds and around those that span lines), doc comments as `///`
+//! lines, strings re-escaped (triple-quoted when they span lines). Records, lists and
+//! `match`es stay on one line when they fit in [`WIDTH`] columns (records and matches only with
+//! at most 3 entries); otherwise they are broken one entry per line with trailing commas (a
+//! list of one record hugs it: `[{` ... `}]`). Parentheses are inserted where precedence
+//! requires them, so that parsing the output gives back the same tree (up to spans). Plain
+//! `//` comments are not part of the tree and are not written back.
 //!
 //! [`print_expr`] and [`print_type`] write one line (for diagnostics and `cvl params`).
 
@@ -33,14 +35,14 @@ pub fn print_file(file: &File) -> String {
 
 /// Writes an expression on one line.
 pub fn print_expr(expr: &Expr) -> String {
-    let mut printer = Printer { docs: false, ..Printer::new(true, 0) };
+    let mut printer = Printer { one_line: true, ..Printer::new(true, 0) };
     printer.expr(expr, 0);
     printer.out
 }
 
 /// Writes a type on one line: `"beta" | "gamma" | "prod"`.
 pub fn print_type(ty: &TypeExpr) -> String {
-    let mut printer = Printer { docs: false, ..Printer::new(true, 0) };
+    let mut printer = Printer { one_line: true, ..Printer::new(true, 0) };
     printer.ty(ty);
     printer.out
 }
@@ -122,17 +124,64 @@ fn is_plain_name(name: &str) -> bool {
 fn escape_into(out: &mut String, text: &str) {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:X}}}", u32::from(c))),
-            c => out.push(c),
+        let next_is_brace = chars.peek() == Some(&'{');
+        escape_char(out, c, next_is_brace);
+    }
+}
+
+/// One character of a string literal, escaped if needed (`$` only before `{`).
+fn escape_char(out: &mut String, c: char, next_is_brace: bool) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '$' if next_is_brace => out.push_str("\\$"),
+        c if c.is_control() => out.push_str(&format!("\\u{{{:X}}}", u32::from(c))),
+        c => out.push(c),
+    }
+}
+
+/// A piece of a line of a triple-quoted string.
+enum Segment<'a> {
+    Text(&'a str),
+    Interp(&'a Expr),
+}
+
+/// The lines of a string's parts (text split at newlines; adjacent text is not merged, which
+/// only matters for a `$` before a `{` in the next part: parts are merged by the parser).
+fn triple_lines(parts: &[StrPart]) -> Vec<Vec<Segment<'_>>> {
+    let mut lines = vec![Vec::new()];
+    for part in parts {
+        match part {
+            StrPart::Lit(text) => {
+                for (i, piece) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        lines.push(Vec::new());
+                    }
+                    if let (false, Some(line)) = (piece.is_empty(), lines.last_mut()) {
+                        line.push(Segment::Text(piece));
+                    }
+                }
+            }
+            StrPart::Interp(expr) => {
+                if let Some(line) = lines.last_mut() {
+                    line.push(Segment::Interp(expr));
+                }
+            }
         }
     }
+    lines
+}
+
+/// A line of only spaces (the parser would read it as blank).
+fn only_spaces(line: &[Segment<'_>]) -> bool {
+    !line.is_empty() && line.iter().all(|s| matches!(s, Segment::Text(t) if t.chars().all(|c| c == ' ')))
+}
+
+fn starts_with_space(line: &[Segment<'_>]) -> bool {
+    matches!(line.first(), Some(Segment::Text(t)) if t.starts_with(' '))
 }
 
 /// A plain string literal with its quotes.
@@ -146,18 +195,20 @@ fn quoted(text: &str) -> String {
 struct Printer {
     out: String,
     indent: usize,
-    /// Never break lines.
+    /// Never break lines: measuring whether something fits on one line. What cannot be on one
+    /// line in canonical form (record-type docs, multi-line strings) still writes a newline, so
+    /// that it does not fit.
     flat: bool,
-    /// Write the docs of record-type fields (when measuring one-line text, they make it
-    /// span lines, so that the record is broken).
-    docs: bool,
+    /// Write on one line whatever it takes (`print_expr`, `print_type`): no docs, multi-line
+    /// strings with `\n` escapes.
+    one_line: bool,
     /// The column where `out` starts.
     start_column: usize,
 }
 
 impl Printer {
     fn new(flat: bool, indent: usize) -> Printer {
-        Printer { out: String::new(), indent, flat, docs: true, start_column: indent * 2 }
+        Printer { out: String::new(), indent, flat, one_line: false, start_column: indent * 2 }
     }
 
     fn push(&mut self, text: &str) {
@@ -237,8 +288,11 @@ impl Printer {
 
     // ---- declarations
 
+    /// Declarations, one per line; a blank line separates declarations of different kinds, and
+    /// sets off those that span lines.
     fn items(&mut self, items: &[Item]) {
         let mut previous_multiline = false;
+        let mut previous_kind = None;
         for (i, item) in items.iter().enumerate() {
             let mut printer = Printer::new(false, self.indent);
             if let Some(doc) = &item.doc {
@@ -247,14 +301,16 @@ impl Printer {
             let body = printer.out.len();
             printer.item_kind(&item.kind);
             let multiline = printer.out[body..].contains('\n');
+            let kind = std::mem::discriminant(&item.kind);
             if i > 0 {
-                if multiline || previous_multiline || item.doc.is_some() {
+                if multiline || previous_multiline || previous_kind != Some(kind) {
                     self.out.push('\n');
                 }
                 self.newline();
             }
             self.push(&printer.out);
             previous_multiline = multiline;
+            previous_kind = Some(kind);
         }
     }
 
@@ -450,7 +506,7 @@ impl Printer {
             ExprKind::Int(value) => self.push(&value.to_string()),
             ExprKind::Number(text) | ExprKind::Name(text) => self.push(text),
             ExprKind::Str(parts) => self.string(parts),
-            ExprKind::List(items) => self.delimited(("[", "]"), items, true, |p, item| p.expr(item, 0)),
+            ExprKind::List(items) => self.list(items),
             ExprKind::ListFor(comprehension) => self.list_for(comprehension),
             ExprKind::Record(entries) => self.record(entries),
             ExprKind::MapFor(comprehension) => self.map_for(comprehension),
@@ -515,6 +571,23 @@ impl Printer {
             }
             ExprKind::Block { lets, value } => self.block(lets, value),
         }
+    }
+
+    /// A list; a list of one record or list that does not fit hugs it: `[{` ... `}]`.
+    fn list(&mut self, items: &[Expr]) {
+        if let [only] = items
+            && matches!(only.kind, ExprKind::Record(_) | ExprKind::List(_))
+            && !self.flat
+        {
+            let one_line = self.flat_text(|p| p.expr(only, 0));
+            if !self.fits(&format!("[{one_line}]")) {
+                self.push("[");
+                self.expr(only, 0);
+                self.push("]");
+                return;
+            }
+        }
+        self.delimited(("[", "]"), items, true, |p, item| p.expr(item, 0));
     }
 
     fn unary(&mut self, op: UnaryOp, operand: &Expr) {
@@ -656,7 +729,13 @@ impl Printer {
         self.expr(&arm.body, 0);
     }
 
+    /// A string literal: triple-quoted when it spans lines (except on one line).
     fn string(&mut self, parts: &[StrPart]) {
+        let multiline = parts.iter().any(|part| matches!(part, StrPart::Lit(text) if text.contains('\n')));
+        if multiline && !self.one_line {
+            self.triple_string(parts);
+            return;
+        }
         self.push("\"");
         let mut text = String::new();
         for part in parts {
@@ -672,6 +751,62 @@ impl Printer {
         }
         escape_into(&mut self.out, &text);
         self.push("\"");
+    }
+
+    /// A triple-quoted string: each line indented one level deeper than the current line, so
+    /// that the parser's indentation rule gives the text back. Tabs are escaped, so the
+    /// indentation of a line is its spaces; if every line would start with a space, the first
+    /// one is written `\u{20}` (escapes are content), and so is a line holding only spaces
+    /// (which would read as blank).
+    fn triple_string(&mut self, parts: &[StrPart]) {
+        let lines = triple_lines(parts);
+        let mut escape_first: Vec<bool> = lines.iter().map(|line| only_spaces(line)).collect();
+        let pinned = lines
+            .iter()
+            .zip(&escape_first)
+            .any(|(line, &escaped)| !line.is_empty() && (escaped || !starts_with_space(line)));
+        if !pinned && let Some(first) = lines.iter().position(|line| !line.is_empty()) {
+            escape_first[first] = true;
+        }
+        let prefix = "  ".repeat(self.indent + 1);
+        self.push("\"\"\"");
+        let last = lines.len().saturating_sub(1);
+        for (index, line) in lines.iter().enumerate() {
+            self.out.push('\n');
+            if !line.is_empty() || index == last {
+                self.out.push_str(&prefix);
+            }
+            let mut escape_space = escape_first[index];
+            for (position, segment) in line.iter().enumerate() {
+                match segment {
+                    Segment::Text(text) => {
+                        let mut chars = text.chars().peekable();
+                        while let Some(c) = chars.next() {
+                            if std::mem::take(&mut escape_space) && c == ' ' {
+                                self.push("\\u{20}");
+                                continue;
+                            }
+                            let next = chars.peek().copied();
+                            let at_end = next.is_none() && index == last && position + 1 == line.len();
+                            if c == '"' && (next == Some('"') || at_end) {
+                                self.push("\\\"");
+                            } else if c == '"' {
+                                self.out.push('"');
+                            } else {
+                                escape_char(&mut self.out, c, next == Some('{'));
+                            }
+                        }
+                    }
+                    Segment::Interp(expr) => {
+                        escape_space = false;
+                        self.push("${");
+                        self.expr(expr, 0);
+                        self.push("}");
+                    }
+                }
+            }
+        }
+        self.push("\"\"\"");
     }
 
     // ---- types
@@ -698,8 +833,10 @@ impl Printer {
                 }
             }
             TypeExprKind::Optional(inner) => {
-                let grouped =
-                    matches!(inner.kind, TypeExprKind::Union(_) | TypeExprKind::Fn(..) | TypeExprKind::Optional(_));
+                let grouped = matches!(
+                    inner.kind,
+                    TypeExprKind::Union(_) | TypeExprKind::Fn(..) | TypeExprKind::Optional(_)
+                );
                 self.ty_grouped(inner, grouped);
                 self.push("?");
             }
@@ -716,7 +853,7 @@ impl Printer {
             TypeExprKind::Record(fields) => {
                 let inline = fields.len() <= MAX_INLINE_ENTRIES && fields.iter().all(|f| f.doc.is_none());
                 self.delimited(("{", "}"), fields, inline, |p, field| {
-                    if let (Some(doc), true) = (&field.doc, p.docs) {
+                    if let (Some(doc), false) = (&field.doc, p.one_line) {
                         p.doc(doc);
                     }
                     p.key(&field.name.name);

@@ -75,13 +75,29 @@ impl Scan {
 
 /// The keywords that start a top-level declaration (recovery points).
 const DECLARATION_KEYWORDS: &[&str] = &[
-    "import", "param", "let", "type", "fn", "component", "resource", "output", "stack", "check",
-    "tags", "if", "for",
+    "import",
+    "param",
+    "let",
+    "type",
+    "fn",
+    "component",
+    "resource",
+    "output",
+    "stack",
+    "check",
+    "tags",
+    "if",
+    "for",
 ];
+
+/// Whether `rest` starts with a `///` doc comment (`////` is an ordinary comment).
+fn is_doc_comment(rest: &str) -> bool {
+    rest.starts_with("///") && !rest.starts_with("////")
+}
 
 /// Whether `rest` starts with a declaration keyword (as a whole word) or a `///` doc comment.
 fn starts_declaration(rest: &str) -> bool {
-    if rest.starts_with("///") && !rest.starts_with("////") {
+    if is_doc_comment(rest) {
         return true;
     }
     DECLARATION_KEYWORDS.iter().any(|keyword| {
@@ -96,7 +112,7 @@ pub fn skip_trivia(text: &str, mut offset: usize) -> usize {
         let rest = &text[offset..];
         let trimmed = rest.trim_start_matches([' ', '\t', '\n', '\r', '\u{feff}']);
         offset += rest.len() - trimmed.len();
-        if trimmed.starts_with("//") && !(trimmed.starts_with("///") && !trimmed.starts_with("////")) {
+        if trimmed.starts_with("//") && !is_doc_comment(trimmed) {
             offset += trimmed.find('\n').unwrap_or(trimmed.len());
         } else {
             return offset;
@@ -122,8 +138,7 @@ pub fn token_at(text: &str, offset: usize) -> ((usize, usize), String) {
 /// The length in bytes of the token that starts `rest` (whose first character is `first`).
 fn token_len(rest: &str, first: char) -> usize {
     const PUNCTUATION: &[&str] = &[
-        "\"\"\"", "...", "///", "::", "..", "=>", "->", "==", "!=", "<=", ">=", "&&", "||", "??",
-        "${", "//",
+        "\"\"\"", "...", "///", "::", "..", "=>", "->", "==", "!=", "<=", ">=", "&&", "||", "??", "${", "//",
     ];
     if first.is_ascii_alphanumeric() || first == '_' {
         return rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
@@ -215,13 +230,16 @@ impl Scanner<'_> {
                 self.pop();
                 self.pos += 1;
             }
-            b'm' if self.starts_with(b"map") && !self.is_word_byte(self.pos.wrapping_sub(1)) => self.map_angle(),
+            b'm' if self.starts_with(b"map") && !self.is_word_byte(self.pos.wrapping_sub(1)) => {
+                self.map_angle()
+            }
             _ => self.pos += 1,
         }
     }
 
     fn is_word_byte(&self, offset: usize) -> bool {
-        offset < self.bytes.len() && (self.bytes[offset].is_ascii_alphanumeric() || self.bytes[offset] == b'_')
+        offset < self.bytes.len()
+            && (self.bytes[offset].is_ascii_alphanumeric() || self.bytes[offset] == b'_')
     }
 
     /// `map` followed by `<` opens a level; otherwise it is a name.

@@ -93,7 +93,9 @@ fn imports() {
             other => panic!("{other:?}"),
         })
         .collect();
-    assert!(matches!(&imports[0].target, ImportTarget::Std(path) if path.len() == 1 && path[0].name == "vpc"));
+    assert!(
+        matches!(&imports[0].target, ImportTarget::Std(path) if path.len() == 1 && path[0].name == "vpc")
+    );
     assert_eq!(imports[0].alias.name, "vpc");
     assert_eq!(text_at(text, imports[0].alias.span), "vpc");
     assert_eq!(imports[0].alias.span, Span::new(11, 14));
@@ -134,7 +136,8 @@ fn functions() {
 
 #[test]
 fn resources() {
-    let text = "resource Logs: AWS::Logs::LogGroup {\n  RetentionInDays: 30,\n} with { DeletionPolicy: \"Retain\" }";
+    let text =
+        "resource Logs: AWS::Logs::LogGroup {\n  RetentionInDays: 30,\n} with { DeletionPolicy: \"Retain\" }";
     let ItemKind::Resource(resource) = only_item(text).kind else { panic!() };
     assert_eq!(resource.name.name, "Logs");
     assert_eq!(resource.type_name.name, "AWS::Logs::LogGroup");
@@ -199,7 +202,8 @@ fn if_and_for_among_declarations() {
 
 #[test]
 fn doc_comments_attach_to_the_next_declaration() {
-    let text = "/// Which account.\n///\n///   indented\n// not a doc\n//// not a doc either\nparam env: string";
+    let text =
+        "/// Which account.\n///\n///   indented\n// not a doc\n//// not a doc either\nparam env: string";
     let item = only_item(text);
     assert_eq!(item.doc.as_deref(), Some("Which account.\n\n  indented"));
     assert_eq!(text_at(text, item.span), "param env: string");
@@ -307,8 +311,12 @@ fn records_blocks_and_map_comprehensions() {
     assert!(matches!(&entries[2], RecordEntry::Spread(_)));
     assert!(matches!(expr("{ x }").kind, ExprKind::Block { ref lets, .. } if lets.is_empty()));
     assert!(matches!(expr("{ \"x\" }").kind, ExprKind::Block { .. }));
-    assert!(matches!(expr("{ let a = 1  let b: int = 2  a + b }").kind, ExprKind::Block { ref lets, .. } if lets.len() == 2));
-    let ExprKind::MapFor(map) = expr("{ for i, k in [\"a\"] if k != \"b\": k => upper(k) }").kind else { panic!() };
+    assert!(
+        matches!(expr("{ let a = 1  let b: int = 2  a + b }").kind, ExprKind::Block { ref lets, .. } if lets.len() == 2)
+    );
+    let ExprKind::MapFor(map) = expr("{ for i, k in [\"a\"] if k != \"b\": k => upper(k) }").kind else {
+        panic!()
+    };
     assert_eq!(map.index_var.map(|i| i.name).as_deref(), Some("i"));
     assert!(map.condition.is_some());
 }
@@ -325,7 +333,9 @@ fn lists_and_comprehensions() {
 
 #[test]
 fn if_expressions_need_else() {
-    let ExprKind::If { then_branch, else_branch, .. } = expr("if a { 1 } else if b { 2 } else { cpu: 3 }").kind else {
+    let ExprKind::If { then_branch, else_branch, .. } =
+        expr("if a { 1 } else if b { 2 } else { cpu: 3 }").kind
+    else {
         panic!()
     };
     assert!(matches!(then_branch.kind, ExprKind::Block { .. }));
@@ -353,7 +363,9 @@ fn match_expressions() {
 
 #[test]
 fn component_instances_and_blocks() {
-    let ExprKind::Instantiate { component, args } = expr("vpc.Network { azs: 2, ...base }").kind else { panic!() };
+    let ExprKind::Instantiate { component, args } = expr("vpc.Network { azs: 2, ...base }").kind else {
+        panic!()
+    };
     assert_eq!(print_expr(&component), "vpc.Network");
     assert_eq!(args.len(), 2);
     assert!(matches!(expr("Foo {}").kind, ExprKind::Instantiate { .. }));
@@ -368,7 +380,9 @@ fn component_instances_and_blocks() {
 
 #[test]
 fn calls_index_and_fields() {
-    let ExprKind::Call { callee, args } = expr("select(0, cidr(Vpc.CidrBlock, 6, 8),)").kind else { panic!() };
+    let ExprKind::Call { callee, args } = expr("select(0, cidr(Vpc.CidrBlock, 6, 8),)").kind else {
+        panic!()
+    };
     assert_eq!(print_expr(&callee), "select");
     assert_eq!(args.len(), 2);
     assert!(matches!(expr("azs[1]").kind, ExprKind::Index { .. }));
@@ -379,21 +393,32 @@ fn calls_index_and_fields() {
 
 #[test]
 fn types() {
-    assert_eq!(ty("int").kind, TypeExprKind::Named(vec![Ident { name: "int".into(), span: Span::new(9, 12) }]));
+    assert_eq!(
+        ty("int").kind,
+        TypeExprKind::Named(vec![Ident { name: "int".into(), span: Span::new(9, 12) }])
+    );
     assert!(matches!(ty("null").kind, TypeExprKind::Named(ref p) if p[0].name == "null"));
     assert!(matches!(ty("mod.Size").kind, TypeExprKind::Named(ref p) if p.len() == 2));
     assert_eq!(ty("AWS::EC2::VPC").kind, TypeExprKind::Resource("AWS::EC2::VPC".into()));
     assert_eq!(ty("\"beta\"").kind, TypeExprKind::StrLit("beta".into()));
     assert!(matches!(ty("int | string | null").kind, TypeExprKind::Union(ref m) if m.len() == 3));
     assert!(matches!(ty("string?").kind, TypeExprKind::Optional(_)));
-    assert!(matches!(ty("(int | string)?").kind, TypeExprKind::Optional(ref inner) if matches!(inner.kind, TypeExprKind::Union(_))));
+    assert!(
+        matches!(ty("(int | string)?").kind, TypeExprKind::Optional(ref inner) if matches!(inner.kind, TypeExprKind::Union(_)))
+    );
     assert!(matches!(ty("[int]").kind, TypeExprKind::List(_)));
     assert!(matches!(ty("map<[int]>").kind, TypeExprKind::Map(_)));
     assert!(matches!(ty("map").kind, TypeExprKind::Named(_)));
-    let TypeExprKind::Fn(params, ret) = ty("fn(int, string) -> fn(bool) -> int | null").kind else { panic!() };
+    let TypeExprKind::Fn(params, ret) = ty("fn(int, string) -> fn(bool) -> int | null").kind else {
+        panic!()
+    };
     assert_eq!(params.len(), 2);
-    assert!(matches!(&ret.kind, TypeExprKind::Fn(p, inner) if p.len() == 1 && matches!(inner.kind, TypeExprKind::Union(_))));
-    let TypeExprKind::Record(fields) = ty("{\n  /// The name.\n  name: string,\n  port?: int,\n  \"a-b\": bool }").kind else {
+    assert!(
+        matches!(&ret.kind, TypeExprKind::Fn(p, inner) if p.len() == 1 && matches!(inner.kind, TypeExprKind::Union(_)))
+    );
+    let TypeExprKind::Record(fields) =
+        ty("{\n  /// The name.\n  name: string,\n  port?: int,\n  \"a-b\": bool }").kind
+    else {
         panic!()
     };
     assert_eq!(fields[0].doc.as_deref(), Some("The name."));
@@ -443,7 +468,9 @@ fn errors_are_in_words() {
         let (_, errors) = parse_errors(text);
         assert_eq!(messages(&errors), vec![(Code::SyntaxError, message)], "{text}");
         let error = &errors[0];
-        assert!(error.message.chars().next().is_some_and(|c| c.is_lowercase()) && !error.message.ends_with('.'));
+        assert!(
+            error.message.chars().next().is_some_and(|c| c.is_lowercase()) && !error.message.ends_with('.')
+        );
     }
     let (_, errors) = parse_errors("let type = 3");
     assert_eq!(errors[0].message, "expected a name, found `type`");
@@ -480,7 +507,9 @@ fn recovery_inside_a_broken_block_skips_its_leftover_braces() {
     let text = "stack s {\n  resource R: AWS::S3::Bucket {\n    A: ,\n  }\n  output o = R\n}\nlet after = 1";
     let (file, errors) = parse_errors(text);
     assert_eq!(messages(&errors), vec![(Code::SyntaxError, "expected an expression, found `,`")]);
-    assert!(matches!(file.items.last().map(|i| &i.kind), Some(ItemKind::Let(decl)) if decl.name.name == "after"));
+    assert!(
+        matches!(file.items.last().map(|i| &i.kind), Some(ItemKind::Let(decl)) if decl.name.name == "after")
+    );
     let (_, unmatched) = parse_errors("let a = 1\n}\nlet b = 2");
     assert_eq!(messages(&unmatched), vec![(Code::SyntaxError, "expected a declaration, found `}`")]);
 }
@@ -503,7 +532,9 @@ fn plain_strings_where_interpolation_is_not_allowed() {
 fn nesting_up_to_the_limit_parses() {
     with_big_stack(|| {
         // A string and its interpolation are two levels.
-        for (open, close, levels) in [("[", "]", 256), ("(", ")", 256), ("{ a: ", " }", 256), ("\"${", "}\"", 128)] {
+        for (open, close, levels) in
+            [("[", "]", 256), ("(", ")", 256), ("{ a: ", " }", 256), ("\"${", "}\"", 128)]
+        {
             let text = format!("let x = {}1{}", open.repeat(levels), close.repeat(levels));
             let file = parse_ok(&text);
             assert!(!print_file(&file).is_empty());
@@ -521,7 +552,8 @@ fn nesting_up_to_the_limit_parses() {
 #[test]
 fn nesting_past_the_limit_is_reported_and_the_rest_still_parses() {
     for (open, close) in [("[", "]"), ("(", ")"), ("\"${", "}\""), ("map<", ">")] {
-        let text = format!("let before = 1\ntype X = {}int{}\nlet after = 2", open.repeat(300), close.repeat(300));
+        let text =
+            format!("let before = 1\ntype X = {}int{}\nlet after = 2", open.repeat(300), close.repeat(300));
         let (file, errors) = parse_errors(&text);
         assert_eq!(errors.len(), 1, "{open}: {errors:?}");
         assert_eq!(errors[0].code, Code::NestingTooDeep);
@@ -543,7 +575,12 @@ fn deep_trees_without_brackets_are_reported() {
     ] {
         let (file, errors) = parse_errors(&text);
         assert!(file.items.is_empty());
-        assert_eq!(errors.iter().map(|e| e.code).collect::<Vec<_>>(), vec![Code::NestingTooDeep], "{}", &text[..20]);
+        assert_eq!(
+            errors.iter().map(|e| e.code).collect::<Vec<_>>(),
+            vec![Code::NestingTooDeep],
+            "{}",
+            &text[..20]
+        );
     }
     parse_ok(&format!("let x = 1{}", " + 1".repeat(400)));
 }
@@ -580,9 +617,9 @@ fn the_language_reference_examples_parse() {
 fn prints_canonical_source() {
     let text = "/// Env.\nparam env: \"beta\"|\"prod\"\nimport std.vpc as vpc\nlet a={x:1,y:[1,2],z:\"q\\\"${env}\"}\n\
                 let big = {a: 1, b: 2, c: 3, d: 4}\nstack s { resource B: AWS::S3::Bucket { Name: \"b\" } with { DeletionPolicy: \"Retain\" }\n output o = B.Arn }";
-    let expected = "/// Env.\nparam env: \"beta\" | \"prod\"\nimport std.vpc\nlet a = { x: 1, y: [1, 2], z: \"q\\\"${env}\" }\n\n\
+    let expected = "/// Env.\nparam env: \"beta\" | \"prod\"\n\nimport std.vpc\n\nlet a = { x: 1, y: [1, 2], z: \"q\\\"${env}\" }\n\n\
                     let big = {\n  a: 1,\n  b: 2,\n  c: 3,\n  d: 4,\n}\n\n\
-                    stack s {\n  resource B: AWS::S3::Bucket { Name: \"b\" } with { DeletionPolicy: \"Retain\" }\n  output o = B.Arn\n}\n";
+                    stack s {\n  resource B: AWS::S3::Bucket { Name: \"b\" } with { DeletionPolicy: \"Retain\" }\n\n  output o = B.Arn\n}\n";
     assert_eq!(print_file(&parse_ok(text)), expected);
 }
 
@@ -642,6 +679,26 @@ fn printed_source_parses_back() {
 fn prints_types_on_one_line() {
     assert_eq!(print_type(&ty("\"beta\" | \"gamma\" | \"prod\"")), "\"beta\" | \"gamma\" | \"prod\"");
     assert_eq!(print_type(&ty("(fn(int) -> int)? | [map<A::B::C>]")), "(fn(int) -> int)? | [map<A::B::C>]");
-    assert_eq!(print_type(&ty("{ /// d\n a: int, b?: x.Y, c: int, d: int }")), "{ a: int, b?: x.Y, c: int, d: int }");
+    assert_eq!(
+        print_type(&ty("{ /// d\n a: int, b?: x.Y, c: int, d: int }")),
+        "{ a: int, b?: x.Y, c: int, d: int }"
+    );
     assert_eq!(print_type(&ty("(int?)?")), "(int?)?");
+}
+
+#[test]
+fn prints_multi_line_strings_triple_quoted() {
+    let text = "let policy = \"\"\"\n  {\n    \"Version\": \"${version}\",\n  }\n  \"\"\"\n";
+    assert_eq!(print_file(&parse_ok(text)), text);
+    let tricky = "stack s {\n  let a = \"\"\"\n     lead\n\n    \\tno\\\"\\\"\" end\\\"\"\"\"\n}\n";
+    let file = parse_ok(tricky);
+    assert_eq!(print_file(&file), tricky);
+    let ItemKind::Stack(stack) = &file.items[0].kind else { panic!() };
+    let ItemKind::Let(decl) = &stack.items[0].kind else { panic!() };
+    assert_eq!(decl.value.kind, ExprKind::Str(lit(" lead\n\n\tno\"\"\" end\"")));
+    assert_eq!(print_expr(&decl.value), "\" lead\\n\\n\\tno\\\"\\\"\\\" end\\\"\"");
+    let indented = print_file(&parse_ok("let b = \"  x\\n  y\\n   \\n\""));
+    assert_eq!(indented, "let b = \"\"\"\n    x\n    y\n  \\u{20}  \n  \"\"\"\n");
+    let pinned = print_file(&parse_ok("let b = \"  x\\n  y\""));
+    assert_eq!(pinned, "let b = \"\"\"\n  \\u{20} x\n    y\"\"\"\n");
 }
