@@ -102,7 +102,7 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
             "template": format!("{}.template.json", data.name),
             "depends_on": depends_on,
             "resources": templates[stack].get("Resources").and_then(Json::as_object).map(|r| r.len()).unwrap_or(0),
-            "parameters": [],
+            "parameters": templates[stack].get("Parameters").and_then(Json::as_object).map(|p| p.keys().cloned().collect::<Vec<_>>()).unwrap_or_default(),
             "outputs": outputs,
             "exports": all_exports,
         }));
@@ -146,6 +146,10 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 format!("stack `{name}` has {} resources; CloudFormation allows at most {MAX_RESOURCES}", resource_ids.len()),
             ));
             return Err(Abort);
+        }
+        let parameters = self.parameters(stack)?;
+        if !parameters.is_empty() {
+            template.insert("Parameters".into(), Json::Object(parameters));
         }
         let tags = self.interp.stacks[stack].tag_values.clone();
         let mut resources = Map::new();
@@ -194,6 +198,70 @@ impl<'i, 'a> Lowering<'i, 'a> {
             template.insert("Outputs".into(), Json::Object(outputs));
         }
         if failed { Err(Abort) } else { Ok(template) }
+    }
+
+    /// The template parameters of a stack (its `param`s).
+    fn parameters(&mut self, stack: usize) -> R<Map<String, Json>> {
+        let mut out = Map::new();
+        for index in 0..self.interp.stacks[stack].parameters.len() {
+            let data = &self.interp.stacks[stack].parameters[index];
+            let (logical_id, decl, doc, scope) = (data.logical_id.clone(), data.decl, data.doc.clone(), data.scope);
+            self.scope = scope;
+            self.span = decl.ty.span;
+            let entry_file = self.interp.modules[0].ast;
+            let (kind, _) = crate::eval::params::kind_of(entry_file, &decl.ty);
+            let mut parameter = Map::new();
+            let (type_name, allowed) = match &kind {
+                crate::eval::params::ParamKind::Literals(values) => ("String", Some(values.clone())),
+                crate::eval::params::ParamKind::Str => ("String", None),
+                crate::eval::params::ParamKind::Int | crate::eval::params::ParamKind::Number => ("Number", None),
+                crate::eval::params::ParamKind::Bool => ("String", Some(vec!["true".to_string(), "false".to_string()])),
+                crate::eval::params::ParamKind::Other => match &decl.ty.kind {
+                    crate::syntax::ast::TypeExprKind::List(_) => ("CommaDelimitedList", None),
+                    _ => {
+                        return Err(self.error(
+                            Code::TypeMismatch,
+                            "a template parameter is a string, a number, a boolean, a literal union or a list of strings",
+                        ));
+                    }
+                },
+            };
+            parameter.insert("Type".into(), json!(type_name));
+            if let Some(doc) = doc {
+                parameter.insert("Description".into(), json!(doc.lines().next().unwrap_or_default()));
+            }
+            if let Some(default) = &decl.default {
+                let value = self.interp.eval(default, scope)?;
+                let json = match &value {
+                    Value::List(items) => {
+                        let parts: Option<Vec<String>> = items.iter().map(|v| crate::eval::builtins::to_json(v).map(|j| scalar_text(&j))).collect();
+                        parts.map(|p| json!(p.join(",")))
+                    }
+                    other => crate::eval::builtins::to_json(other).map(|j| if type_name == "Number" { j } else { json!(scalar_text(&j)) }),
+                };
+                match json {
+                    Some(json) => {
+                        parameter.insert("Default".into(), json);
+                    }
+                    None => return Err(self.error(Code::DeployTimeValue, "a template parameter's default must be known at build time")),
+                }
+            }
+            if let Some(allowed) = allowed {
+                parameter.insert("AllowedValues".into(), json!(allowed));
+            }
+            if let Some(options) = &decl.options {
+                self.span = options.span;
+                if let Value::Record(fields) = self.interp.eval(options, scope)? {
+                    for (key, value) in fields.iter() {
+                        if let Some(json) = self.json(value)? {
+                            parameter.insert(key.clone(), json);
+                        }
+                    }
+                }
+            }
+            out.insert(logical_id, Json::Object(parameter));
+        }
+        Ok(out)
     }
 
     fn resource(&mut self, index: ResourceIdx, tags: Option<&Value>) -> R<Json> {
@@ -418,6 +486,16 @@ impl<'i, 'a> Lowering<'i, 'a> {
             Deploy::Ref(index) => self.reference(*index, None),
             Deploy::GetAtt(index, attribute) => self.reference(*index, Some(attribute)),
             Deploy::Pseudo(name) => json!({ "Ref": name }),
+            Deploy::Parameter { stack, logical_id } => {
+                if *stack != self.stack {
+                    let message = format!(
+                        "`{logical_id}` is a template parameter of stack `{}`; pass it to stack `{}` as a parameter of its own",
+                        self.interp.stacks[*stack].name, self.interp.stacks[self.stack].name
+                    );
+                    return Err(self.error(Code::TypeMismatch, message));
+                }
+                json!({ "Ref": &**logical_id })
+            }
             Deploy::GetAzs => json!({ "Fn::GetAZs": "" }),
             Deploy::Sub(parts) => self.sub(parts)?,
             Deploy::Join(separator, items) => {
@@ -475,6 +553,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
                         Some(format!("{}.{}", self.interp.resources[*index].logical_id, attribute))
                     }
                     Deploy::Pseudo(name) => Some(name.to_string()),
+                    Deploy::Parameter { stack, logical_id } if *stack == self.stack => Some(logical_id.to_string()),
                     _ => None,
                 },
                 _ => None,

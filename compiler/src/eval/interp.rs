@@ -125,8 +125,17 @@ pub struct OutputData<'a> {
     pub export: Option<Value>,
 }
 
+/// A stack's template parameter (a `param` declared in a stack).
+pub struct ParameterData<'a> {
+    pub logical_id: String,
+    pub decl: &'a ast::Param,
+    pub doc: Option<String>,
+    pub scope: ScopeIdx,
+}
+
 pub struct StackData<'a> {
     pub name: String,
+    pub parameters: Vec<ParameterData<'a>>,
     pub module: usize,
     pub span: Span,
     pub scope: ScopeIdx,
@@ -312,6 +321,7 @@ impl<'a> Interp<'a> {
                         let index = self.stacks.len();
                         self.bind(scope, &stack.name.name, Value::Stack(index), stack.name.span);
                         self.stacks.push(StackData {
+                            parameters: Vec::new(),
                             name: stack.name.name.clone(),
                             module,
                             span: stack.name.span,
@@ -328,6 +338,7 @@ impl<'a> Interp<'a> {
                     // scope is the module scope itself.
                     let index = self.stacks.len();
                     self.stacks.push(StackData {
+                        parameters: Vec::new(),
                         name: "main".into(),
                         module,
                         span: top_level_decls[0].span,
@@ -431,6 +442,12 @@ impl<'a> Interp<'a> {
             ItemKind::Tags(expr) => {
                 let stack = &mut self.stacks[ctx.stack];
                 stack.tags = Some((expr, scope));
+            }
+            ItemKind::Param(decl) if !self.is_instance_scope(scope) => {
+                let logical_id = format!("{}{}", pascal_case(&decl.name.name), ctx.suffix);
+                let value = Value::Deploy(Rc::new(Deploy::Parameter { stack: ctx.stack, logical_id: logical_id.as_str().into() }));
+                self.bind(scope, &decl.name.name, value, decl.name.span);
+                self.stacks[ctx.stack].parameters.push(ParameterData { logical_id, decl, doc: item.doc.clone(), scope });
             }
             ItemKind::If(block) => self.register_block(scope, BlockKind::If(block)),
             ItemKind::For(block) => self.register_block(scope, BlockKind::For(block)),

@@ -48,6 +48,8 @@ pub enum FnRef {
 pub enum Deploy {
     Ref(ResourceIdx),
     GetAtt(ResourceIdx, Rc<str>),
+    /// A template parameter of a stack: `{"Ref": "<LogicalId>"}`.
+    Parameter { stack: usize, logical_id: Rc<str> },
     /// `AWS::Region` and friends.
     Pseudo(&'static str),
     /// `Fn::GetAZs ""`: a list.

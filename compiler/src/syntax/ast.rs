@@ -83,6 +83,9 @@ pub struct Param {
     pub name: Ident,
     pub ty: TypeExpr,
     pub default: Option<Expr>,
+    /// `with { NoEcho: true }`: options of a stack's template parameter (an
+    /// [`ExprKind::Record`]); only stack params have them.
+    pub options: Option<Expr>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

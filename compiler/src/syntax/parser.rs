@@ -629,8 +629,13 @@ impl<'f> Builder<'f> {
                 let mut kids = self.kids(pair);
                 let name = self.ident(&kids.next(self)?);
                 let ty = self.type_expr(kids.next(self)?)?;
-                let default = kids.rest().next().map(|e| self.expr(e)).transpose()?;
-                ItemKind::Param(ast::Param { name, ty, default })
+                let mut rest: Vec<Pair<'_, Rule>> = kids.rest().collect();
+                let options = match rest.last() {
+                    Some(last) if last.as_rule() == Rule::record => rest.pop().map(|r| self.primary(r)).transpose()?,
+                    _ => None,
+                };
+                let default = rest.into_iter().next().map(|e| self.expr(e)).transpose()?;
+                ItemKind::Param(ast::Param { name, ty, default, options })
             }
             Rule::let_decl => ItemKind::Let(self.let_decl(pair)?),
             Rule::type_decl => {

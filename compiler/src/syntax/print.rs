@@ -357,6 +357,10 @@ impl Printer {
                     self.push(" = ");
                     self.expr(default, 0);
                 }
+                if let Some(options) = &param.options {
+                    self.push(" with ");
+                    self.expr(options, 0);
+                }
             }
             ItemKind::Let(decl) => self.let_decl(decl),
             ItemKind::Type(alias) => {

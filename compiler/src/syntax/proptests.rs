@@ -432,7 +432,8 @@ fn leaf_item_kind() -> impl Strategy<Value = ItemKind> {
         (name(), type_expr(), prop::option::of(expr())).prop_map(|(n, ty, default)| ItemKind::Param(Param {
             name: id(n),
             ty,
-            default
+            default,
+            options: None,
         })),
         (name(), prop::option::of(type_expr()), expr()).prop_map(|(n, ty, value)| ItemKind::Let(Let {
             name: id(n),

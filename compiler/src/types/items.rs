@@ -201,8 +201,13 @@ impl<'a> Checker<'a> {
             ItemKind::Param(p) => {
                 if top && !self.is_entry {
                     self.misplaced(p.name.span, "a `param`", error::RULE_PARAM_MODULE);
-                } else if !top && kind != ScopeKind::Component {
+                } else if !top && kind != ScopeKind::Component && kind != ScopeKind::Stack {
                     self.misplaced(p.name.span, "a `param`", error::RULE_PARAM);
+                }
+                if let Some(options) = &p.options
+                    && kind != ScopeKind::Stack
+                {
+                    self.misplaced(options.span, "`with` options", error::RULE_PARAM_OPTIONS);
                 }
                 self.declare(&p.name, doc, DeclKind::Param(p), scope);
             }
@@ -589,6 +594,10 @@ impl<'a> Checker<'a> {
                 let t = self.resolve_type(&p.ty);
                 if let Some(d) = &p.default {
                     self.check(d, Some(&t));
+                }
+                if let Some(options) = &p.options {
+                    // options of a stack's template parameter (`with { NoEcho: true }`)
+                    self.check(options, Some(&template_parameter_options()));
                 }
                 t
             }
@@ -1036,4 +1045,19 @@ fn add_type<'e>(refs: &mut Vec<(ScopeId, Ref<'e>)>, scope: ScopeId, t: &'e TypeE
     let mut out = Vec::new();
     scope::type_refs(t, &mut out);
     refs.extend(out.into_iter().map(|r| (scope, r)));
+}
+
+/// The options a stack param (a CloudFormation template parameter) may set after `with`.
+fn template_parameter_options() -> Ty {
+    let field = |name: &str, ty: Ty| super::ty::Field { name: name.to_string(), ty, optional: true, doc: None };
+    Ty::Record(vec![
+        field("NoEcho", Ty::Bool),
+        field("Description", Ty::String),
+        field("AllowedPattern", Ty::String),
+        field("ConstraintDescription", Ty::String),
+        field("MinLength", Ty::Int),
+        field("MaxLength", Ty::Int),
+        field("MinValue", Ty::Number),
+        field("MaxValue", Ty::Number),
+    ])
 }
