@@ -8,6 +8,9 @@
 //! - `params(files_json, entry)`: `{"params": [{"name", "type", "allowed", "default", "doc"}],
 //!   "diagnostics": [...]}`.
 //! - `to_yaml(json_text)`: a template as YAML, as `cvl build --format yaml` writes it.
+//! - `format(file, text)`: `{"text": "<canonical source>" | null, "diagnostics": [...]}`, the
+//!   file as the compiler's printer writes it (`cvl::syntax::print_file`); `text` is null when
+//!   the file does not parse (the syntax errors are the diagnostics).
 //!
 //! A diagnostic is `{code, severity, message, file, line, column, end_line, end_column, help}`
 //! as in `cvl --message-format json` (1-based, columns in characters), plus `start`/`end`
@@ -75,6 +78,24 @@ pub fn to_yaml(json_text: &str) -> String {
     serde_json::from_str::<Value>(json_text)
         .map(|v| cvl::cfn::yaml::to_yaml_string(&v))
         .unwrap_or_default()
+}
+
+/// One file in the canonical layout. See the crate docs for the shape.
+#[wasm_bindgen]
+pub fn format(file: &str, text: &str) -> String {
+    let (tree, diagnostics) = cvl::syntax::parse_file(file, text);
+    let sources = |_: &str| Some(text.to_string());
+    let failed = diagnostics.iter().any(|d| d.is_error());
+    let diagnostics: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| diagnostic_json(d, &sources))
+        .collect();
+    let formatted = if failed {
+        Value::Null
+    } else {
+        Value::String(cvl::syntax::print_file(&tree))
+    };
+    json!({ "text": formatted, "diagnostics": diagnostics }).to_string()
 }
 
 fn read_files(files_json: &str) -> Result<MemoryLoader, String> {
@@ -216,5 +237,16 @@ mod tests {
             "Resources:\n  A:\n    Type: AWS::S3::Bucket\n"
         );
         assert_eq!(to_yaml("nope"), "");
+    }
+
+    #[test]
+    fn format_a_file() {
+        let out: Value = serde_json::from_str(&format("main.cvl", "let   x =  1\n")).unwrap();
+        assert_eq!(out["text"], "let x = 1\n");
+        assert_eq!(out["diagnostics"], json!([]));
+        let out: Value = serde_json::from_str(&format("main.cvl", "let x = \n")).unwrap();
+        assert_eq!(out["text"], Value::Null);
+        assert_eq!(out["diagnostics"][0]["code"], "syntax-error");
+        assert_eq!(out["diagnostics"][0]["file"], "main.cvl");
     }
 }

@@ -37,3 +37,8 @@ pub fn is_property_not_attribute(type_name: &str, name: &str) -> bool {
         None => false,
     }
 }
+
+/// True when `name` is an input property of the type.
+pub fn is_property(type_name: &str, name: &str) -> bool {
+    schema::resource_type(type_name).is_some_and(|rt| rt.properties.contains_key(name))
+}

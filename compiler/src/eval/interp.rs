@@ -163,6 +163,8 @@ pub struct Interp<'a> {
     /// and expanded declaration blocks). While it is unchanged, the scopes and slots an
     /// expression made (call frames, blocks, comprehension variables) are released afterwards.
     persistent: u64,
+    /// Non-zero while a `check` condition is evaluated.
+    checking: u32,
 }
 
 /// The sizes of the scope and slot arenas at some point, to release what came after.
@@ -209,6 +211,7 @@ impl<'a> Interp<'a> {
             budget_exceeded: false,
             params,
             persistent: 0,
+            checking: 0,
         };
         for (index, (file, ast, imports)) in modules.into_iter().enumerate() {
             let scope = interp.new_scope(None, index, None);
@@ -333,7 +336,14 @@ impl<'a> Interp<'a> {
                         });
                     }
                 }
-                if !top_level_decls.is_empty() {
+                let only_checks = top_level_decls.iter().all(|item| matches!(item.kind, ItemKind::Check(_)));
+                if !top_level_decls.is_empty() && only_checks {
+                    // top-level checks alone make no stack: they run against the others
+                    for item in top_level_decls {
+                        self.register_decl_item(scope, item);
+                    }
+                    self.pending.push_back(scope);
+                } else if !top_level_decls.is_empty() {
                     // Top-level declarations of the entry file form the stack `main`, whose
                     // scope is the module scope itself.
                     let index = self.stacks.len();
@@ -682,7 +692,10 @@ impl<'a> Interp<'a> {
 
     fn run_check(&mut self, id: usize) -> R<()> {
         let (check, scope) = self.checks[id];
-        let value = self.eval(&check.condition, scope)?;
+        self.checking += 1;
+        let value = self.eval(&check.condition, scope);
+        self.checking -= 1;
+        let value = value?;
         let passed = self.expect_bool(value, &check.condition, scope)?;
         if passed {
             return Ok(());
@@ -697,7 +710,9 @@ impl<'a> Interp<'a> {
         let file = self.file_of(scope).to_string();
         let mut diagnostic = Diagnostic::error(Code::CheckFailed, file, check.condition.span, format!("check failed: {message}"));
         let mut facts = Vec::new();
+        self.checking += 1;
         self.explain(&check.condition, scope, &mut facts);
+        self.checking -= 1;
         for (span, text) in facts {
             diagnostic = diagnostic.with_label(span, text);
         }
@@ -1234,6 +1249,16 @@ impl<'a> Interp<'a> {
                 }
             }
             Value::Resource(index) => self.resource_field(index, name, scope),
+            Value::Deploy(deploy) => match &*deploy {
+                // `Cluster.Endpoint.Address`: a dotted attribute
+                Deploy::GetAtt(index, attribute) => {
+                    Ok(Value::Deploy(Rc::new(Deploy::GetAtt(*index, format!("{attribute}.{}", name.name).into()))))
+                }
+                _ => {
+                    let message = format!("a deploy-time value has no field `{}`", name.name);
+                    Err(self.error(scope, Code::DeployTimeValue, name.span, message))
+                }
+            },
             Value::Aws => match super::builtins::pseudo(&name.name) {
                 Some(deploy) => Ok(Value::Deploy(Rc::new(deploy))),
                 None => Err(self.error(scope, Code::UnknownField, name.span, format!("`aws` has no `{}`", name.name))),
@@ -1250,7 +1275,11 @@ impl<'a> Interp<'a> {
     /// an attribute (so checks can read what a resource was given).
     fn resource_field(&mut self, index: ResourceIdx, name: &'a ast::Ident, _scope: ScopeIdx) -> R<Value> {
         let type_name = self.resources[index].decl.type_name.name.clone();
-        if !crate::cfn::facts::is_property_not_attribute(&type_name, &name.name) {
+        // In a check, a property the resource was given reads as its value even when it is
+        // also an attribute (`Vpc.CidrBlock`): checks are about what the template says.
+        let read_property = crate::cfn::facts::is_property_not_attribute(&type_name, &name.name)
+            || (self.checking > 0 && crate::cfn::facts::is_property(&type_name, &name.name));
+        if !read_property {
             return Ok(Value::Deploy(Rc::new(Deploy::GetAtt(index, name.name.as_str().into()))));
         }
         self.force_resource(index)?;
