@@ -192,6 +192,11 @@ impl Checker<'_> {
         if let Some(t) = dotted_attributes(rt, &name.name) {
             return t;
         }
+        // `Stack.Outputs.Name`: an attribute pattern (`Outputs\..*`) under this name
+        let pattern_prefix = format!("{}\\.", name.name);
+        if rt.attribute_patterns.iter().any(|p| p.starts_with(&pattern_prefix)) {
+            return Ty::Map(Box::new(Ty::String));
+        }
         if let Some(p) = rt.properties.get(&name.name) {
             let t = prop_to_ty(rt, &p.ty, 0);
             return if p.required { t } else { ty::optional(t) };
