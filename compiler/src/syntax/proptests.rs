@@ -37,6 +37,7 @@ fn strip_item(item: &mut Item) {
             strip_ident(&mut param.name);
             strip_type(&mut param.ty);
             param.default.iter_mut().for_each(strip_expr);
+            param.options.iter_mut().for_each(strip_expr);
         }
         ItemKind::Let(decl) => strip_let(decl),
         ItemKind::Type(alias) => {

@@ -530,9 +530,11 @@ fn declarations_out_of_place_are_misplaced() {
         "stack s { fn f() { 1 } }\n",
         &[("misplaced-declaration", "f")],
     );
+    // a param in a stack is a template parameter; options belong to those only
+    expect("stack s { param p: int with { MinValue: 1 } }\n", &[]);
     expect(
-        "stack s { param p: int }\n",
-        &[("misplaced-declaration", "p")],
+        "component C { param p: int with { MinValue: 1 } }\n",
+        &[("misplaced-declaration", "{ MinValue: 1 }")],
     );
     expect(
         "component C { type T = int }\n",
