@@ -36,6 +36,9 @@ struct Lowering<'i, 'a> {
     stack: usize,
     scope: ScopeIdx,
     span: Span,
+    /// Prefixed to automatic export names: the values of the build's literal-union params
+    /// (`gamma-`), so that two envs deployed to one account and region do not collide.
+    export_prefix: String,
 }
 
 /// Lowers every stack of an evaluated project. `param_values` are the build's params as the
@@ -48,7 +51,16 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
         stack: 0,
         scope: 0,
         span: Span::default(),
+        export_prefix: String::new(),
     };
+    let entry = lowering.interp.modules[0].ast;
+    for (_, param) in crate::eval::params::declarations(entry) {
+        let literal_union = matches!(crate::eval::params::kind_of(entry, &param.ty).0, crate::eval::params::ParamKind::Literals(_));
+        if let (true, Some(Json::String(value))) = (literal_union, param_values.get(&param.name.name)) {
+            lowering.export_prefix.push_str(value);
+            lowering.export_prefix.push('-');
+        }
+    }
     let stack_count = lowering.interp.stacks.len();
     let mut templates: Vec<Map<String, Json>> = Vec::new();
     let mut failed = false;
@@ -478,7 +490,8 @@ impl<'i, 'a> Lowering<'i, 'a> {
         let key = ExportKey { producer, resource: index, attribute: attribute.map(String::from) };
         self.exports.insert(key);
         self.depends.entry(self.stack).or_default().entry(producer).or_insert((self.scope, self.span));
-        json!({ "Fn::ImportValue": export_name(&self.interp.stacks[producer].name, &logical_id, attribute) })
+        let stack_name = format!("{}{}", self.export_prefix, self.interp.stacks[producer].name);
+        json!({ "Fn::ImportValue": export_name(&stack_name, &logical_id, attribute) })
     }
 
     fn intrinsic(&mut self, deploy: &Deploy) -> R<Json> {
@@ -581,7 +594,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
         for key in self.exports.clone() {
             let producer = &self.interp.stacks[key.producer];
             let logical_id = self.interp.resources[key.resource].logical_id.clone();
-            let name = export_name(&producer.name, &logical_id, key.attribute.as_deref());
+            let name = export_name(&format!("{}{}", self.export_prefix, producer.name), &logical_id, key.attribute.as_deref());
             let output_id: String =
                 format!("Export{}{}", logical_id, key.attribute.as_deref().unwrap_or("")).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
             let value = match &key.attribute {
@@ -656,7 +669,8 @@ fn scalar_text(json: &Json) -> String {
     }
 }
 
-/// The name of an automatic export: `<stack>-<LogicalId>[-<Attribute>]`.
+/// The name of an automatic export: `<stack>-<LogicalId>[-<Attribute>]`, where `stack` is
+/// already prefixed with the build's literal-union param values (`gamma-backend`).
 pub fn export_name(stack: &str, logical_id: &str, attribute: Option<&str>) -> String {
     let name = match attribute {
         None => format!("{stack}-{logical_id}"),
