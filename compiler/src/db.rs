@@ -374,6 +374,11 @@ pub fn project_files(db: &dyn Db, entry: SourceFile) -> Vec<SourceFile> {
 /// Evaluates and lowers a project for one set of params. Cached per request.
 #[salsa::tracked(returns(ref))]
 pub fn evaluate<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> BuildOutcome {
+    evaluate_uncached(db, request)
+}
+
+/// [`evaluate`] without the cache, for one-shot builds that take the result away.
+pub fn evaluate_uncached<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> BuildOutcome {
     let Some(entry) = db.workspace().files(db).get(request.entry(db)).copied() else {
         return BuildOutcome::default();
     };
@@ -451,8 +456,10 @@ pub fn build(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> B
         return BuildResult { output: None, diagnostics: vec![missing_entry(entry)], sources: sources(&db, params) };
     }
     let request = BuildRequest::new(&db, entry.to_string(), params.to_vec());
-    let outcome = evaluate(&db, request).clone();
-    BuildResult { output: outcome.output, diagnostics: outcome.diagnostics, sources: sources(&db, params) }
+    // a one-shot build: nothing to cache, and the result is moved out rather than copied
+    let sources = sources(&db, params);
+    let outcome = evaluate_uncached(&db, request);
+    BuildResult { output: outcome.output, diagnostics: outcome.diagnostics, sources }
 }
 
 /// At most this many param assignments are evaluated by `check`.

@@ -39,6 +39,9 @@ struct Lowering<'i, 'a> {
     /// Prefixed to automatic export names: the values of the build's literal-union params
     /// (`gamma-`), so that two envs deployed to one account and region do not collide.
     export_prefix: String,
+    /// What the template of the stack being lowered may still take, in bytes of strings and
+    /// values (see [`Lowering::spend`]).
+    budget: usize,
 }
 
 /// Lowers every stack of an evaluated project. `param_values` are the build's params as the
@@ -52,6 +55,7 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
         scope: 0,
         span: Span::default(),
         export_prefix: String::new(),
+        budget: MAX_BODY_BYTES,
     };
     let entry = lowering.interp.modules[0].ast;
     for (_, param) in crate::eval::params::declarations(entry) {
@@ -84,26 +88,14 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
     let mut manifest_stacks = Vec::new();
     for &stack in &order {
         let data = &interp.stacks[stack];
-        let template = Json::Object(templates[stack].clone());
-        let body = crate::project::to_json_string(&template);
-        if body.len() > MAX_BODY_BYTES {
-            let file = interp.modules[data.module].file.clone();
-            interp.diagnostics.push(Diagnostic::error(
-                Code::TemplateQuota,
-                file,
-                data.span,
-                format!("the template of stack `{}` is {} bytes; CloudFormation accepts at most 1 MB", data.name, body.len()),
-            ));
-        }
-        let outputs: Vec<&String> = templates[stack].get("Outputs").and_then(Json::as_object).map(|o| o.keys().collect()).unwrap_or_default();
+        let outputs: Vec<String> = templates[stack].get("Outputs").and_then(Json::as_object).map(|o| o.keys().cloned().collect()).unwrap_or_default();
         let depends_on: Vec<&str> = depends.get(&stack).map(|p| p.iter().map(|&s| interp.stacks[s].name.as_str()).collect()).unwrap_or_default();
         let exports: Vec<&str> = export_names.iter().filter(|(k, _)| k.producer == stack).map(|(_, n)| n.as_str()).collect();
-        let user_exports: Vec<String> = templates[stack]
+        let mut all_exports: Vec<String> = templates[stack]
             .get("Outputs")
             .and_then(Json::as_object)
             .map(|o| o.values().filter_map(|v| v.get("Export")?.get("Name")?.as_str().map(String::from)).collect())
             .unwrap_or_default();
-        let mut all_exports: Vec<String> = user_exports;
         for e in exports {
             if !all_exports.iter().any(|x| x == e) {
                 all_exports.push(e.to_string());
@@ -118,6 +110,17 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
             "outputs": outputs,
             "exports": all_exports,
         }));
+        let template = Json::Object(std::mem::take(&mut templates[stack]));
+        let body_bytes = pretty_json_len(&template);
+        if body_bytes > MAX_BODY_BYTES {
+            let file = interp.modules[data.module].file.clone();
+            interp.diagnostics.push(Diagnostic::error(
+                Code::TemplateQuota,
+                file,
+                data.span,
+                format!("the template of stack `{}` is {body_bytes} bytes; CloudFormation accepts at most 1 MB", data.name),
+            ));
+        }
         stacks.push(StackTemplate { name: data.name.clone(), template });
     }
     let manifest = json!({
@@ -136,6 +139,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
 
     fn stack_template(&mut self, stack: usize, param_values: &IndexMap<String, Json>) -> R<Map<String, Json>> {
         self.stack = stack;
+        self.budget = MAX_BODY_BYTES;
         let name = self.interp.stacks[stack].name.clone();
         let params_text: Vec<String> = param_values.iter().map(|(k, v)| format!("{k}={}", v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))).collect();
         let description = if params_text.is_empty() {
@@ -434,8 +438,27 @@ impl<'i, 'a> Lowering<'i, 'a> {
         Ok(Some((logical_id, Json::Object(out))))
     }
 
+    /// Takes `bytes` from the template's budget. Values share their parts (a list of a million
+    /// references to one 1 MB string is small in memory), so a template could grow to terabytes
+    /// before the 1 MB check on its text: it stops here instead, at the value that went past.
+    /// Only the strings and one byte per value count, so whatever passes the budget can still be
+    /// measured exactly afterwards.
+    fn spend(&mut self, bytes: usize) -> R<()> {
+        if bytes <= self.budget {
+            self.budget -= bytes;
+            return Ok(());
+        }
+        self.budget = 0;
+        let name = self.interp.stacks[self.stack].name.clone();
+        Err(self.error(Code::TemplateQuota, format!("the template of stack `{name}` would be larger than 1 MB; CloudFormation accepts at most 1 MB")))
+    }
+
     /// A value as template JSON; `None` for null (the property is left out).
     fn json(&mut self, value: &Value) -> R<Option<Json>> {
+        self.spend(match value {
+            Value::Str(s) => s.len().saturating_add(1),
+            _ => 1,
+        })?;
         Ok(Some(match value {
             Value::Null => return Ok(None),
             Value::Bool(b) => json!(b),
@@ -540,6 +563,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
         for part in parts {
             let value = match part {
                 SubPart::Lit(s) => {
+                    self.spend(s.len())?;
                     text.push_str(&s.replace("${", "${!"));
                     continue;
                 }
@@ -547,6 +571,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
             };
             let inline = match value {
                 Value::Str(s) => {
+                    self.spend(s.len())?;
                     text.push_str(&s.replace("${", "${!"));
                     continue;
                 }
@@ -677,4 +702,22 @@ pub fn export_name(stack: &str, logical_id: &str, attribute: Option<&str>) -> St
         Some(attribute) => format!("{stack}-{logical_id}-{}", attribute.replace('.', "-")),
     };
     name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == ':' { c } else { '-' }).collect()
+}
+
+/// The length of a template as the CLI writes it (pretty JSON and a final newline), counted
+/// without building the text.
+fn pretty_json_len(template: &Json) -> usize {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    let _ = serde_json::to_writer_pretty(&mut counter, template);
+    counter.0 + 1
 }

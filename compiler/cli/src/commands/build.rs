@@ -190,10 +190,12 @@ pub fn write_atomically(out: &Path, files: &[(String, String)]) -> Result<(), St
     Ok(())
 }
 
+/// Writes one file of the temporary output folder. No `fsync`: atomicity comes from writing
+/// into a fresh folder and renaming it into place, which an interrupted build cannot
+/// half-do; syncing every file cost more than the whole build (docs/performance.md, F1).
 fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
     let mut file = std::fs::File::create(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
+    file.write_all(text.as_bytes())
 }
 
 #[cfg(test)]
