@@ -409,6 +409,11 @@ pub fn evaluate_uncached<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> Bu
     let mut interp = Interp::new(modules, param_values);
     interp.register_all();
     interp.force_all();
+    if !interp.diagnostics.iter().any(Diagnostic::is_error) {
+        let sources: Vec<(&str, &str)> = files.iter().map(|f| (f.path(db).as_str(), f.text(db).as_str())).collect();
+        let findings = crate::policy::run(&mut interp, &sources);
+        interp.diagnostics.extend(findings);
+    }
     let output = if interp.diagnostics.iter().any(Diagnostic::is_error) {
         None
     } else {
@@ -456,7 +461,7 @@ pub fn build(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> B
         return BuildResult { output: None, diagnostics: vec![missing_entry(entry)], sources: sources(&db, params) };
     }
     let request = BuildRequest::new(&db, entry.to_string(), params.to_vec());
-    // a one-shot build: nothing to cache, and the result is moved out rather than copied
+    // a one-shot build: take the result out of the database instead of copying it
     let sources = sources(&db, params);
     let outcome = evaluate_uncached(&db, request);
     BuildResult { output: outcome.output, diagnostics: outcome.diagnostics, sources }

@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod ide;
 pub mod loader;
+pub mod policy;
 pub mod project;
 pub mod source;
 pub mod stdlib;

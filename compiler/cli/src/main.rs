@@ -1,6 +1,6 @@
 //! `cvl`: the command line over the compiler. Exit status: 0 success, 1 the sources have
 //! errors, 2 usage or IO problems. Diagnostics go to stderr; stdout carries only what a command
-//! is asked to print (`cvl params`).
+//! is asked to print (`cvl params`, `cvl diff`, `cvl graph`).
 
 // The command line is the one place that prints.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -32,6 +32,8 @@ Diagnostics go to stderr (`--message-format json` for one JSON object per line).
 cvl build examples/canvalo env=gamma          write out/<stack>.template.json and out/manifest.json\n  \
 cvl check examples/canvalo                    check every env, write nothing\n  \
 cvl params examples/canvalo                   list the params: name, type, allowed values, default, doc\n  \
+cvl diff examples/canvalo env=gamma env=prod  what differs between two builds\n  \
+cvl graph examples/canvalo env=prod           the resource graph (Graphviz DOT, or --format mermaid)\n  \
 cvl fmt --check .                             name the files whose layout is not canonical\n  \
 cvl lsp                                       the language server on stdio (for editors)"
 )]
@@ -89,6 +91,35 @@ cvl params examples/canvalo --format json   {\"params\": [{\"name\", \"type\", \
     )]
     Params(ParamsArgs),
 
+    /// Show what differs between two builds, per stack, resource and property
+    #[command(
+        long_about = "Show what differs between two builds of a project: stacks, resources, \
+parameters and outputs added, removed or changed, and for each changed one the properties that \
+differ, by JSON path (`Properties.Tags[0].Value`).\n\n\
+A param given twice names the two builds: its first value is build A, its second build B. \
+Params given once apply to both. Nothing is written; the differences go to stdout (coloured \
+on a terminal unless NO_COLOR is set), diagnostics to stderr. The exit status is 0 whether or \
+not the builds differ.",
+        after_help = "Examples:\n  \
+cvl diff examples/canvalo env=gamma env=prod              gamma against prod\n  \
+cvl diff . env=prod branch=main branch=dev                two branches, both for prod\n  \
+cvl diff . env=beta env=prod --format json                {\"a\", \"b\", \"stacks\": [{\"name\", \"status\", \"entries\"}]}"
+    )]
+    Diff(DiffArgs),
+
+    /// Print the resource graph of a build: stacks, resources and their references
+    #[command(
+        long_about = "Print the resource graph of one build on stdout: stacks as clusters, \
+resources as nodes, and references as edges (Ref, GetAtt, the variables of Sub, DependsOn, and \
+imports of another stack's exports, dashed). An edge goes from the resource that refers to the \
+one it refers to.",
+        after_help = "Examples:\n  \
+cvl graph examples/canvalo env=prod | dot -Tsvg > graph.svg     Graphviz\n  \
+cvl graph examples/canvalo env=prod --format mermaid            a Mermaid flowchart\n  \
+cvl graph . --format json                                       {\"stacks\", \"edges\"}"
+    )]
+    Graph(GraphArgs),
+
     /// Format .cvl files in the one canonical layout
     #[command(
         long_about = "Format .cvl files in the one canonical layout, in place.\n\n\
@@ -138,6 +169,53 @@ pub enum ParamsFormat {
     Text,
     /// One JSON document: `{"params": [...]}`
     Json,
+}
+
+/// How `cvl diff` prints the differences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For people: `+` added, `-` removed, `~` changed
+    Text,
+    /// One JSON document: `{"a": {params}, "b": {params}, "stacks": [...]}`
+    Json,
+}
+
+/// How `cvl graph` prints the graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT
+    Dot,
+    /// A Mermaid flowchart
+    Mermaid,
+    /// One JSON document: `{"stacks": [...], "edges": [...]}`
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// PATH (a .cvl file, or a folder with main.cvl; default `.`) and NAME=VALUE params; a
+    /// param given twice names the two builds
+    #[arg(value_name = "PATH | NAME=VALUE")]
+    pub args: Vec<String>,
+    /// How the differences are printed on stdout
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// How diagnostics are printed on stderr
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GraphArgs {
+    /// PATH (a .cvl file, or a folder with main.cvl; default `.`) and NAME=VALUE params
+    #[arg(value_name = "PATH | NAME=VALUE")]
+    pub args: Vec<String>,
+    /// How the graph is printed on stdout
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+    /// How diagnostics are printed on stderr
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
 }
 
 #[derive(clap::Args, Debug)]
@@ -196,6 +274,8 @@ fn main() -> ExitCode {
         Command::Build(args) => commands::build::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Params(args) => commands::params::run(args),
+        Command::Diff(args) => commands::diff::run(args),
+        Command::Graph(args) => commands::graph::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
         Command::Lsp => commands::lsp::run(),
     };

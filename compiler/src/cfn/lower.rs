@@ -16,6 +16,7 @@ use serde_json::{Map, Value as Json, json};
 /// CloudFormation's quotas per template.
 const MAX_RESOURCES: usize = 500;
 const MAX_OUTPUTS: usize = 200;
+const MAX_PARAMETERS: usize = 200;
 const MAX_BODY_BYTES: usize = 1_000_000;
 
 /// An export that a consumer stack needs from a producer.
@@ -40,8 +41,8 @@ struct Lowering<'i, 'a> {
     /// (`gamma-`), so that two envs deployed to one account and region do not collide.
     export_prefix: String,
     /// What the template of the stack being lowered may still take, in bytes of strings and
-    /// values (see [`Lowering::spend`]).
-    budget: usize,
+    /// values (see [`Lowering::spend`]); `None` once it is spent and reported.
+    budget: Option<usize>,
 }
 
 /// Lowers every stack of an evaluated project. `param_values` are the build's params as the
@@ -55,7 +56,7 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
         scope: 0,
         span: Span::default(),
         export_prefix: String::new(),
-        budget: MAX_BODY_BYTES,
+        budget: Some(MAX_BODY_BYTES),
     };
     let entry = lowering.interp.modules[0].ast;
     for (_, param) in crate::eval::params::declarations(entry) {
@@ -139,7 +140,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
 
     fn stack_template(&mut self, stack: usize, param_values: &IndexMap<String, Json>) -> R<Map<String, Json>> {
         self.stack = stack;
-        self.budget = MAX_BODY_BYTES;
+        self.budget = Some(MAX_BODY_BYTES);
         let name = self.interp.stacks[stack].name.clone();
         let params_text: Vec<String> = param_values.iter().map(|(k, v)| format!("{k}={}", v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))).collect();
         let description = if params_text.is_empty() {
@@ -164,6 +165,18 @@ impl<'i, 'a> Lowering<'i, 'a> {
             return Err(Abort);
         }
         let parameters = self.parameters(stack)?;
+        if parameters.len() > MAX_PARAMETERS {
+            let data = &self.interp.stacks[stack];
+            let (module, span) = (data.module, data.span);
+            let file = self.interp.modules[module].file.clone();
+            self.interp.diagnostics.push(Diagnostic::error(
+                Code::TemplateQuota,
+                file,
+                span,
+                format!("stack `{name}` has {} parameters; CloudFormation allows at most {MAX_PARAMETERS}", parameters.len()),
+            ));
+            return Err(Abort);
+        }
         if !parameters.is_empty() {
             template.insert("Parameters".into(), Json::Object(parameters));
         }
@@ -444,11 +457,12 @@ impl<'i, 'a> Lowering<'i, 'a> {
     /// Only the strings and one byte per value count, so whatever passes the budget can still be
     /// measured exactly afterwards.
     fn spend(&mut self, bytes: usize) -> R<()> {
-        if bytes <= self.budget {
-            self.budget -= bytes;
+        let Some(budget) = self.budget else { return Err(Abort) };
+        if bytes <= budget {
+            self.budget = Some(budget - bytes);
             return Ok(());
         }
-        self.budget = 0;
+        self.budget = None;
         let name = self.interp.stacks[self.stack].name.clone();
         Err(self.error(Code::TemplateQuota, format!("the template of stack `{name}` would be larger than 1 MB; CloudFormation accepts at most 1 MB")))
     }

@@ -133,6 +133,67 @@ codes! {
     /// A template exceeds one of CloudFormation's quotas (500 resources, 200 outputs, 1 MB body).
     TemplateQuota = "template-quota",
 
+    // ---- policy pack (warnings by default; see docs/policy.md)
+    /// An S3 bucket does not block public access with all four flags of
+    /// `PublicAccessBlockConfiguration`. One wrong ACL or bucket policy would then publish its
+    /// objects. Fix: set `BlockPublicAcls`, `BlockPublicPolicy`, `IgnorePublicAcls` and
+    /// `RestrictPublicBuckets` to true (`std.s3.SecureBucket` does).
+    S3PublicAccess = "s3-public-access",
+    /// An S3 bucket has no `BucketEncryption`. S3 encrypts new buckets with its own keys by
+    /// default, but the template should say so, so that reviewers see the choice and KMS can be
+    /// chosen where reads must be audited. Fix: set `BucketEncryption` (SSE-S3 `AES256` or
+    /// `aws:kms`).
+    S3Encryption = "s3-encryption",
+    /// A security group admits the whole internet (`0.0.0.0/0` or `::/0`) on a port other than
+    /// 80 and 443, such as SSH or a database port. Fix: admit a narrower CIDR or another security
+    /// group, or serve the port through a load balancer.
+    SgOpenToWorld = "sg-open-to-world",
+    /// An IAM policy statement allows `*` actions, a whole sensitive service (`iam:*`, `kms:*`,
+    /// `secretsmanager:*`, `s3:*`), or actions of a sensitive service on `*` resources. A leaked
+    /// credential then reaches far more than the workload needs. Fix: list the actions and the
+    /// resource ARNs the workload uses.
+    IamWildcard = "iam-wildcard",
+    /// A CloudWatch log group has no `RetentionInDays`: its logs are kept, and paid for,
+    /// forever. Fix: set `RetentionInDays` (for example 30, or what your audit rules require).
+    LogRetention = "log-retention",
+    /// A database (RDS cluster or instance) or file system (EFS) is not encrypted at rest.
+    /// Encryption cannot be turned on later without a copy. Fix: set `StorageEncrypted: true`
+    /// (RDS) or `Encrypted: true` (EFS).
+    StorageEncryption = "storage-encryption",
+    /// A database or file system has no backups: RDS with `BackupRetentionPeriod: 0`, a DynamoDB
+    /// table without point-in-time recovery, an EFS file system without a backup policy. Fix:
+    /// keep backups (`BackupRetentionPeriod` of at least 1,
+    /// `PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }`,
+    /// `BackupPolicy: { Status: "ENABLED" }`).
+    StorageBackups = "storage-backups",
+    /// A load balancer has an HTTPS listener and also an HTTP listener that forwards traffic
+    /// instead of redirecting it, so clients can talk to the service in clear text. Fix: make the
+    /// HTTP listener's default action a `redirect` to HTTPS (port 443, `HTTP_301`).
+    LbHttpForward = "lb-http-forward",
+    /// A property named like a password, secret or token has a plain string value: the secret
+    /// is in the template, in the repository and in CloudFormation's console for everyone with
+    /// read access. Fix: use `secret("name", "key")` or `ssm("/path")` (dynamic references), a
+    /// `NoEcho` stack param, or let the service generate it (`ManageMasterUserPassword`).
+    PlainSecret = "plain-secret",
+    /// A stack of the project declares `tags`, but this taggable resource ends up without any:
+    /// its stack declares none (or cvl cannot apply them to its type) and it sets none itself.
+    /// Costs and ownership cannot be traced. Fix: add `tags { ... }` to its stack, or give the
+    /// resource its own tags.
+    UntaggedResource = "untagged-resource",
+    /// In a prod build (the `env` param contains "prod"), a resource that holds data (S3 bucket,
+    /// RDS, DynamoDB, EFS, log group) would be deleted with its stack or on replacement. Fix: set
+    /// `DeletionPolicy` and `UpdateReplacePolicy` to `"Retain"` after `with` (`"Snapshot"` is
+    /// also accepted for RDS).
+    ProdRetain = "prod-retain",
+    /// A `// cvl-allow:` comment does not name a policy code, names an unknown one, or gives no
+    /// reason. Every suppression must say why the finding does not apply. Fix: write
+    /// `// cvl-allow: <code> <reason>` on the line before the resource or property.
+    InvalidSuppression = "invalid-suppression",
+    /// The project's `let policy = { ... }` record is malformed: not a record, an unknown policy
+    /// code, or a severity other than `"error"`, `"warning"` or `"off"`. Fix: correct the entry
+    /// as the message says.
+    InvalidPolicy = "invalid-policy",
+
     // ---- command line and IO (reported by the front ends)
     /// A file could not be read or written.
     IoError = "io-error",
@@ -158,7 +219,10 @@ mod tests {
     fn codes_round_trip_and_are_kebab_case() {
         for &code in Code::ALL {
             assert_eq!(Code::from_name(code.as_str()), Some(code));
-            assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            // kebab-case: lower-case words (digits allowed after the first letter, as in `s3`)
+            let name = code.as_str();
+            assert!(name.starts_with(|c: char| c.is_ascii_lowercase()), "{name}");
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{name}");
             assert!(!code.doc().is_empty());
         }
     }

@@ -41,6 +41,28 @@ pub fn call<'a>(
     span: Span,
     scope: ScopeIdx,
 ) -> R<Value> {
+    let result = call_inner(interp, name, args, exprs, span, scope)?;
+    // the built-ins that build a new string, list or record in one call pay for its size
+    if matches!(name, "join" | "replace" | "upper" | "lower" | "flatten" | "keys" | "values" | "split" | "to_json") {
+        let (bytes, elements) = match &result {
+            Value::Str(s) => (s.len(), 0),
+            Value::List(items) => (0, items.len()),
+            Value::Record(fields) => (0, fields.len()),
+            _ => (0, 0),
+        };
+        interp.charge(scope, span, bytes, elements)?;
+    }
+    Ok(result)
+}
+
+fn call_inner<'a>(
+    interp: &mut Interp<'a>,
+    name: &'static str,
+    args: Vec<Value>,
+    exprs: &'a [ast::Expr],
+    span: Span,
+    scope: ScopeIdx,
+) -> R<Value> {
     let arg_span = |i: usize| exprs.get(i).map(|e| e.span).unwrap_or(span);
     let mut args = args;
     // instances become records, so built-ins see plain data
@@ -75,15 +97,20 @@ pub fn call<'a>(
             if from.is_empty() {
                 return Err(bad(interp, 1, "a non-empty string to replace"));
             }
-            let out = s.replace(&**from, to);
-            if out.len() > MAX_LEN {
+            // the length is known before the string is built: `replace(big, "a", big)` would
+            // otherwise allocate terabytes before the check
+            let count = s.matches(&**from).count();
+            if (s.len() - count * from.len()).saturating_add(count.saturating_mul(to.len())) > MAX_LEN {
                 return Err(interp.error(scope, Code::LimitExceeded, span, "a string grew past 1,000,000 bytes"));
             }
-            Ok(Value::str(out))
+            Ok(Value::str(s.replace(&**from, to)))
         }
         ("to_string", [v @ (Value::Resource(_) | Value::Deploy(_))]) => deploy(Deploy::Sub(vec![super::value::SubPart::Value(v.clone())])),
         ("to_string", [Value::Str(s)]) => Ok(Value::Str(s.clone())),
         ("to_string", [v]) => Ok(Value::str(display(v))),
+        ("to_json", [v]) if !size_within(v, MAX_LEN) => {
+            Err(interp.error(scope, Code::LimitExceeded, span, "`to_json` would write more than 1,000,000 bytes"))
+        }
         ("to_json", [v]) => match to_json(v) {
             Some(json) => Ok(Value::str(serde_json::to_string(&json).unwrap_or_default())),
             None => {
@@ -108,7 +135,11 @@ pub fn call<'a>(
             Ok(if (name == "min") == less { a.clone() } else { b.clone() })
         }
         ("flatten", [Value::List(l)]) => {
-            let mut out = Vec::new();
+            let count = l.iter().fold(0usize, |n, item| n.saturating_add(if let Value::List(inner) = item { inner.len() } else { 1 }));
+            if count > MAX_LEN {
+                return Err(interp.error(scope, Code::LimitExceeded, span, format!("`flatten` would make a list of {count} elements; the limit is {MAX_LEN}")));
+            }
+            let mut out = Vec::with_capacity(count);
             for item in l.iter() {
                 match item {
                     Value::List(inner) => out.extend(inner.iter().cloned()),
@@ -120,6 +151,10 @@ pub fn call<'a>(
         ("join", [Value::Str(sep), Value::List(l)]) => {
             if l.iter().all(|v| matches!(v, Value::Str(_))) {
                 let parts: Vec<&str> = l.iter().map(|v| if let Value::Str(s) = v { &**s } else { "" }).collect();
+                let len = parts.iter().fold(sep.len().saturating_mul(parts.len().saturating_sub(1)), |n, p| n.saturating_add(p.len()));
+                if len > MAX_LEN {
+                    return Err(interp.error(scope, Code::LimitExceeded, span, "a string grew past 1,000,000 bytes"));
+                }
                 Ok(Value::str(parts.join(sep)))
             } else {
                 deploy(Deploy::Join(sep.clone(), l.to_vec()))
@@ -191,6 +226,64 @@ fn number(value: &Value) -> Option<f64> {
         Value::Number(n) => Some(*n),
         _ => None,
     }
+}
+
+/// Whether `value` written out (as JSON or as a template) stays within about `limit` bytes:
+/// it counts the bytes of strings and keys and one byte for every other value. Values share
+/// their parts, so a list of a million references to one 1 MB string is small in memory and a
+/// terabyte written out; the walk stops as soon as it is past the limit, so it visits at most
+/// `limit` values.
+pub fn size_within(value: &Value, limit: usize) -> bool {
+    fn walk(value: &Value, left: &mut usize) -> bool {
+        let cost = match value {
+            Value::Str(s) => s.len().saturating_add(1),
+            _ => 1,
+        };
+        if cost > *left {
+            return false;
+        }
+        *left -= cost;
+        match value {
+            Value::List(items) => items.iter().all(|item| walk(item, left)),
+            Value::Record(fields) => fields.iter().all(|(key, item)| {
+                if key.len() > *left {
+                    return false;
+                }
+                *left -= key.len();
+                walk(item, left)
+            }),
+            Value::Deploy(deploy) => match &**deploy {
+                Deploy::Sub(parts) => parts.iter().all(|part| match part {
+                    super::value::SubPart::Lit(text) => {
+                        if text.len() > *left {
+                            return false;
+                        }
+                        *left -= text.len();
+                        true
+                    }
+                    super::value::SubPart::Value(item) => walk(item, left),
+                }),
+                Deploy::Join(separator, items) => {
+                    let separators = separator.len().saturating_mul(items.len());
+                    if separators > *left {
+                        return false;
+                    }
+                    *left -= separators;
+                    items.iter().all(|item| walk(item, left))
+                }
+                Deploy::List(items) => items.iter().all(|item| walk(item, left)),
+                Deploy::Select(_, item)
+                | Deploy::Split(_, item)
+                | Deploy::Cidr(item, _, _)
+                | Deploy::Base64(item)
+                | Deploy::ImportValue(item) => walk(item, left),
+                _ => true,
+            },
+            _ => true,
+        }
+    }
+    let mut left = limit;
+    walk(value, &mut left)
 }
 
 /// A build-time value as JSON (`None` when part of it is known only at deploy time).

@@ -912,6 +912,16 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
+    /// Charges the steps for a value built in one go (a concatenation, a spread, an
+    /// interpolation, a built-in's result): one step per 16 bytes of text and per 4 elements.
+    /// Values share their parts, so one step could otherwise copy a million elements, and the
+    /// step budget would not bound memory: a million concatenations of two long lists, each one
+    /// step, would need terabytes.
+    pub fn charge(&mut self, scope: ScopeIdx, span: Span, bytes: usize, elements: usize) -> R<()> {
+        self.steps = self.steps.saturating_add((bytes / 16).saturating_add(elements / 4) as u64);
+        self.step(scope, span)
+    }
+
     pub fn eval(&mut self, expr: &'a ast::Expr, scope: ScopeIdx) -> R<Value> {
         self.step(scope, expr.span)?;
         if self.depth >= MAX_DEPTH {
@@ -932,7 +942,7 @@ impl<'a> Interp<'a> {
                 Ok(n) => Ok(Value::Number(n)),
                 Err(_) => Err(self.error(scope, Code::SyntaxError, expr.span, format!("`{text}` is not a number"))),
             },
-            ExprKind::Str(parts) => self.eval_string(parts, scope),
+            ExprKind::Str(parts) => self.eval_string(parts, scope, expr.span),
             ExprKind::Name(name) => self.lookup(scope, name, expr.span),
             ExprKind::List(items) => {
                 let mut values = Vec::with_capacity(items.len());
@@ -1026,7 +1036,7 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn eval_string(&mut self, parts: &'a [ast::StrPart], scope: ScopeIdx) -> R<Value> {
+    fn eval_string(&mut self, parts: &'a [ast::StrPart], scope: ScopeIdx, span: Span) -> R<Value> {
         let mut out: Vec<SubPart> = Vec::new();
         let mut text = String::new();
         for part in parts {
@@ -1068,9 +1078,10 @@ impl<'a> Interp<'a> {
                 }
             }
             if text.len() > MAX_LEN {
-                return Err(self.error(scope, Code::LimitExceeded, Span::default(), "a string grew past 1,000,000 bytes"));
+                return Err(self.error(scope, Code::LimitExceeded, span, "a string grew past 1,000,000 bytes"));
             }
         }
+        self.charge(scope, span, text.len(), out.len())?;
         if out.is_empty() {
             return Ok(Value::str(text));
         }
@@ -1181,6 +1192,8 @@ impl<'a> Interp<'a> {
                             return Err(self.error(scope, Code::TypeMismatch, expr.span, message));
                         }
                     }
+                    // a spread copies the whole record in one step
+                    self.charge(scope, expr.span, 0, fields.len())?;
                 }
             }
         }
@@ -1189,27 +1202,37 @@ impl<'a> Interp<'a> {
 
     /// Turns instances into records of their outputs, recursively, so the value is plain data.
     pub fn to_data(&mut self, value: Value, span: Span, scope: ScopeIdx) -> R<Value> {
+        self.to_data_in(value, span, scope, &mut std::collections::HashSet::new())
+    }
+
+    /// [`Interp::to_data`], remembering the lists and records known to hold no instance
+    /// (`clean`, by address): values share their parts, and a list of a million references to
+    /// one long list must not be searched a million times.
+    fn to_data_in(&mut self, value: Value, span: Span, scope: ScopeIdx, clean: &mut std::collections::HashSet<usize>) -> R<Value> {
         match value {
             Value::Instance(instance) => {
                 let outputs: Vec<(String, usize)> = self.scopes[instance].outputs.iter().map(|(k, v)| (k.clone(), *v)).collect();
                 let mut fields = IndexMap::new();
                 for (name, slot) in outputs {
                     let value = self.force(slot)?;
-                    fields.insert(name, self.to_data(value, span, scope)?);
+                    fields.insert(name, self.to_data_in(value, span, scope, clean)?);
                 }
                 Ok(Value::record(fields))
             }
-            Value::List(items) if items.iter().any(needs_conversion) => {
+            Value::List(items) if needs_conversion(&Value::List(items.clone()), clean) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items.iter() {
-                    out.push(self.to_data(item.clone(), span, scope)?);
+                    // a step per element: what is rebuilt is paid for
+                    self.step(scope, span)?;
+                    out.push(self.to_data_in(item.clone(), span, scope, clean)?);
                 }
                 Ok(Value::list(out))
             }
-            Value::Record(fields) if fields.values().any(needs_conversion) => {
+            Value::Record(fields) if needs_conversion(&Value::Record(fields.clone()), clean) => {
                 let mut out = IndexMap::new();
                 for (k, v) in fields.iter() {
-                    out.insert(k.clone(), self.to_data(v.clone(), span, scope)?);
+                    self.step(scope, span)?;
+                    out.insert(k.clone(), self.to_data_in(v.clone(), span, scope, clean)?);
                 }
                 Ok(Value::record(out))
             }
@@ -1429,6 +1452,9 @@ impl<'a> Interp<'a> {
                     return Ok(false);
                 }
                 for (x, y) in a.iter().zip(b.iter()) {
+                    // one step per element: comparing two lists of a million elements a million
+                    // times must stop at the step budget, not run for hours
+                    self.step(scope, span)?;
                     if !self.equal(x, y, span, scope)? {
                         return Ok(false);
                     }
@@ -1441,6 +1467,7 @@ impl<'a> Interp<'a> {
                 }
                 for (k, x) in a.iter() {
                     let Some(y) = b.get(k) else { return Ok(false) };
+                    self.step(scope, span)?;
                     if !self.equal(x, y, span, scope)? {
                         return Ok(false);
                     }
@@ -1470,13 +1497,27 @@ impl<'a> Interp<'a> {
     }
 }
 
-fn needs_conversion(value: &Value) -> bool {
-    match value {
-        Value::Instance(_) => true,
-        Value::List(items) => items.iter().any(needs_conversion),
-        Value::Record(fields) => fields.values().any(needs_conversion),
-        _ => false,
+/// Whether a value holds a component instance. Lists and records found to hold none are
+/// remembered in `clean` (by address) and not searched again.
+fn needs_conversion(value: &Value, clean: &mut std::collections::HashSet<usize>) -> bool {
+    let address = match value {
+        Value::Instance(_) => return true,
+        Value::List(items) => Rc::as_ptr(items) as usize,
+        Value::Record(fields) => Rc::as_ptr(fields) as usize,
+        _ => return false,
+    };
+    if clean.contains(&address) {
+        return false;
     }
+    let needs = match value {
+        Value::List(items) => items.iter().any(|item| needs_conversion(item, clean)),
+        Value::Record(fields) => fields.values().any(|item| needs_conversion(item, clean)),
+        _ => false,
+    };
+    if !needs {
+        clean.insert(address);
+    }
+    needs
 }
 
 fn is_literal(expr: &ast::Expr) -> bool {

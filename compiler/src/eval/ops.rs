@@ -76,12 +76,14 @@ fn add<'a>(interp: &mut Interp<'a>, left: Value, right: Value, lhs: &'a ast::Exp
             if a.len() + b.len() > MAX_LEN {
                 return Err(interp.error(scope, Code::LimitExceeded, span, "a string grew past 1,000,000 bytes"));
             }
+            interp.charge(scope, span, a.len() + b.len(), 0)?;
             Ok(Value::str(format!("{a}{b}")))
         }
         (Value::List(a), Value::List(b)) => {
             if a.len() + b.len() > MAX_LEN {
                 return Err(interp.error(scope, Code::LimitExceeded, span, "a list grew past 1,000,000 elements"));
             }
+            interp.charge(scope, span, 0, a.len() + b.len())?;
             let mut items = Vec::with_capacity(a.len() + b.len());
             items.extend(a.iter().cloned());
             items.extend(b.iter().cloned());

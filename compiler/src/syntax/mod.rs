@@ -2,8 +2,10 @@
 //! (`ast.rs`) and the printer that writes a tree back as canonical source (`print.rs`).
 //! `scan.rs` (the pre-scan for nesting and recovery points) and `literal.rs` (escapes and the
 //! indentation rule of triple-quoted strings) are the pest-free helpers of the parser.
+//! `format.rs` is the formatter: the printer's layout with the source's `//` comments kept.
 
 pub mod ast;
+pub mod format;
 mod literal;
 pub mod parser;
 pub mod print;

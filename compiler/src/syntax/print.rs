@@ -7,7 +7,10 @@
 //! at most 3 entries); otherwise they are broken one entry per line with trailing commas (a
 //! list of one record hugs it: `[{` ... `}]`). Parentheses are inserted where precedence
 //! requires them, so that parsing the output gives back the same tree (up to spans). Plain
-//! `//` comments are not part of the tree and are not written back.
+//! `//` comments are not part of the tree: [`print_file`] does not write them; the formatter
+//! (`format.rs`) hands them to [`print_file_with_comments`], which writes each one before the
+//! declaration, record field, list element, match arm or block `let` that follows it (or after
+//! the one it trails on the same line), and breaks a bracket that holds one.
 //!
 //! [`print_expr`] and [`print_type`] write one line (for diagnostics and `cvl params`).
 
@@ -16,6 +19,9 @@ use super::ast::{
     RecordEntry, StrPart, TypeExpr, TypeExprKind, UnaryOp,
 };
 use super::parser::is_keyword;
+use crate::source::Span;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// The column limit of canonical source.
 pub const WIDTH: usize = 100;
@@ -27,6 +33,75 @@ const MAX_INLINE_ENTRIES: usize = 3;
 pub fn print_file(file: &File) -> String {
     let mut printer = Printer::new(false, 0);
     printer.items(&file.items);
+    if !printer.out.is_empty() {
+        printer.out.push('\n');
+    }
+    printer.out
+}
+
+/// A plain `//` comment of the source, as the formatter found it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// Where the `//` is.
+    pub offset: usize,
+    /// Where the line holding it starts.
+    pub line_start: usize,
+    /// The comment, `//` included, without trailing whitespace.
+    pub text: String,
+    /// Code precedes it on its line.
+    pub trailing: bool,
+    /// A blank line separates it from what precedes it.
+    pub blank_before: bool,
+    /// A blank line separates it from what follows it.
+    pub blank_after: bool,
+}
+
+/// The comments not written yet, in source order.
+#[derive(Debug, Default)]
+struct Queue {
+    comments: Vec<Comment>,
+    next: usize,
+}
+
+impl Queue {
+    fn front(&self) -> Option<&Comment> {
+        self.comments.get(self.next)
+    }
+
+    /// Takes the comments that start before `offset`.
+    fn take_before(&mut self, offset: usize) -> Vec<Comment> {
+        let start = self.next;
+        while self.front().is_some_and(|c| c.offset < offset) {
+            self.next += 1;
+        }
+        self.comments[start..self.next].to_vec()
+    }
+
+    /// Takes the comment that trails, on the same line, something ending at `end`.
+    fn take_trailing(&mut self, end: usize) -> Option<Comment> {
+        let c = self.front().filter(|c| c.trailing && c.offset >= end && c.line_start <= end)?.clone();
+        self.next += 1;
+        Some(c)
+    }
+}
+
+/// Writes a file as canonical cvl source with its plain comments (see the module docs). The
+/// comments must be sorted by offset; every one of them is written.
+pub fn print_file_with_comments(file: &File, comments: Vec<Comment>) -> String {
+    let mut printer = Printer::new(false, 0);
+    printer.comments = Some(Rc::new(RefCell::new(Queue { comments, next: 0 })));
+    printer.items(&file.items);
+    let rest = printer.take_before(usize::MAX);
+    if !rest.is_empty() {
+        if !printer.out.is_empty() {
+            printer.newline();
+            if rest[0].blank_before {
+                printer.newline();
+            }
+        }
+        printer.own_lines(&rest, false);
+        printer.out.truncate(printer.out.trim_end().len());
+    }
     if !printer.out.is_empty() {
         printer.out.push('\n');
     }
@@ -184,6 +259,14 @@ fn starts_with_space(line: &[Segment<'_>]) -> bool {
     matches!(line.first(), Some(Segment::Text(t)) if t.starts_with(' '))
 }
 
+/// The span of a record entry: its key to its value, or the spread expression.
+fn entry_span(entry: &RecordEntry) -> Span {
+    match entry {
+        RecordEntry::Field { key, value } => key.span.to(value.span),
+        RecordEntry::Spread(base) => base.span,
+    }
+}
+
 /// A plain string literal with its quotes.
 fn quoted(text: &str) -> String {
     let mut out = String::from("\"");
@@ -204,11 +287,99 @@ struct Printer {
     one_line: bool,
     /// The column where `out` starts.
     start_column: usize,
+    /// The comments to write (`print_file_with_comments`), shared with the printers of the
+    /// declarations; `None` for measuring and for comment-free printing.
+    comments: Option<Rc<RefCell<Queue>>>,
 }
 
 impl Printer {
     fn new(flat: bool, indent: usize) -> Printer {
-        Printer { out: String::new(), indent, flat, one_line: false, start_column: indent * 2 }
+        Printer { out: String::new(), indent, flat, one_line: false, start_column: indent * 2, comments: None }
+    }
+
+    // ---- comments
+
+    /// Takes the comments that start before `offset`.
+    fn take_before(&mut self, offset: usize) -> Vec<Comment> {
+        match &self.comments {
+            Some(queue) => queue.borrow_mut().take_before(offset),
+            None => Vec::new(),
+        }
+    }
+
+    /// Whether comments that start before `offset` are still to be written (then what holds
+    /// them cannot be written on one line).
+    fn pending_before(&self, offset: usize) -> bool {
+        self.comments.as_ref().is_some_and(|queue| queue.borrow().front().is_some_and(|c| c.offset < offset))
+    }
+
+    /// Writes comments on lines of their own, from the start of a line; each is followed by a
+    /// line break (and a blank line where the source had one).
+    fn own_lines(&mut self, comments: &[Comment], blank_after_last: bool) {
+        for (i, comment) in comments.iter().enumerate() {
+            if i > 0 && comment.blank_before {
+                self.blank_line();
+            }
+            self.push(&comment.text);
+            self.newline();
+        }
+        if blank_after_last && comments.last().is_some_and(|c| c.blank_after) {
+            self.blank_line();
+        }
+    }
+
+    /// Turns the indentation just written into an empty line and indents again.
+    fn blank_line(&mut self) {
+        let trimmed = self.out.trim_end_matches(' ').len();
+        self.out.truncate(trimmed);
+        self.newline();
+    }
+
+    /// Writes the leading comments of something that starts a line at `start`.
+    fn leading(&mut self, start: usize) {
+        let comments = self.take_before(start);
+        self.own_lines(&comments, true);
+    }
+
+    /// Writes the comment trailing something that ended at `end`, on its line.
+    fn trailing(&mut self, end: usize) {
+        let comment = self.comments.as_ref().and_then(|queue| queue.borrow_mut().take_trailing(end));
+        if let Some(comment) = comment {
+            self.push(" ");
+            self.push(&comment.text);
+        }
+    }
+
+    /// Writes the comments left before `end` (the closing bracket of a broken block) on lines of
+    /// their own, after the last entry.
+    fn closing(&mut self, end: usize) {
+        for comment in self.take_before(end) {
+            if comment.blank_before {
+                self.out.push('\n');
+            }
+            self.newline();
+            self.push(&comment.text);
+        }
+    }
+
+    /// Comments met in the middle of an expression: written where they are, each ending its line.
+    fn inline_comments(&mut self, start: usize) {
+        if !self.pending_before(start) {
+            return;
+        }
+        for comment in self.take_before(start) {
+            let line_start = self.out.rfind('\n').map_or(0, |n| n + 1);
+            let blank = self.out[line_start..].trim().is_empty();
+            let trimmed = self.out.trim_end_matches(' ').len();
+            self.out.truncate(trimmed);
+            if !blank {
+                self.push(" ");
+            }
+            self.push(&comment.text);
+            self.indent += 1;
+            self.newline();
+            self.indent -= 1;
+        }
     }
 
     fn push(&mut self, text: &str) {
@@ -246,10 +417,11 @@ impl Printer {
     fn delimited<T>(
         &mut self,
         (open, close): (&str, &str),
-        entries: &[T],
+        (entries, span_of, end): (&[T], fn(&T) -> Span, usize),
         inline: bool,
         mut write: impl FnMut(&mut Printer, &T),
     ) {
+        let inline = inline && !self.pending_before(end);
         let padding = if open == "{" && !entries.is_empty() { " " } else { "" };
         let one_line = |p: &mut Printer, write: &mut dyn FnMut(&mut Printer, &T)| {
             p.push(open);
@@ -263,7 +435,7 @@ impl Printer {
             p.push(padding);
             p.push(close);
         };
-        if self.flat || entries.is_empty() {
+        if self.flat || (entries.is_empty() && !self.pending_before(end)) {
             one_line(self, &mut write);
             return;
         }
@@ -277,10 +449,14 @@ impl Printer {
         self.push(open);
         self.indent += 1;
         for entry in entries {
+            let span = span_of(entry);
             self.newline();
+            self.leading(span.start);
             write(self, entry);
             self.push(",");
+            self.trailing(span.end);
         }
+        self.closing(end);
         self.indent -= 1;
         self.newline();
         self.push(close);
@@ -295,15 +471,20 @@ impl Printer {
         let mut previous_kind = None;
         for (i, item) in items.iter().enumerate() {
             let mut printer = Printer::new(false, self.indent);
+            printer.comments = self.comments.clone();
+            let comments = printer.take_before(item.span.start);
+            let blank_before = comments.first().is_some_and(|c| c.blank_before);
+            printer.own_lines(&comments, true);
             if let Some(doc) = &item.doc {
                 printer.doc(doc);
             }
             let body = printer.out.len();
-            printer.item_kind(&item.kind);
+            printer.item_kind(&item.kind, item.span.end);
+            printer.trailing(item.span.end);
             let multiline = printer.out[body..].contains('\n');
             let kind = std::mem::discriminant(&item.kind);
             if i > 0 {
-                if multiline || previous_multiline || previous_kind != Some(kind) {
+                if multiline || previous_multiline || previous_kind != Some(kind) || blank_before {
                     self.out.push('\n');
                 }
                 self.newline();
@@ -325,7 +506,8 @@ impl Printer {
         }
     }
 
-    fn item_kind(&mut self, kind: &ItemKind) {
+    /// A declaration without its doc; `end` is where it ends in the source.
+    fn item_kind(&mut self, kind: &ItemKind, end: usize) {
         match kind {
             ItemKind::Import(import) => {
                 self.push("import ");
@@ -397,7 +579,7 @@ impl Printer {
                 self.push("component ");
                 self.push(&component.name.name);
                 self.push(" ");
-                self.decl_block(&component.items);
+                self.decl_block(&component.items, end);
             }
             ItemKind::Resource(resource) => {
                 self.push("resource ");
@@ -425,7 +607,7 @@ impl Printer {
                 self.push("stack ");
                 self.push(&stack.name.name);
                 self.push(" ");
-                self.decl_block(&stack.items);
+                self.decl_block(&stack.items, end);
             }
             ItemKind::Check(check) => {
                 self.push("check ");
@@ -439,14 +621,14 @@ impl Printer {
                 self.push("tags ");
                 self.expr(tags, 0);
             }
-            ItemKind::If(branch) => self.if_items(branch),
+            ItemKind::If(branch) => self.if_items(branch, end),
             ItemKind::For(each) => {
                 self.push("for ");
                 self.push(&each.var.name);
                 self.push(" in ");
                 self.condition(&each.iterable);
                 self.push(" ");
-                self.decl_block(&each.items);
+                self.decl_block(&each.items, end);
             }
         }
     }
@@ -462,33 +644,44 @@ impl Printer {
         self.expr(&decl.value, 0);
     }
 
-    fn if_items(&mut self, branch: &super::ast::IfItems) {
+    /// `end`: where the declaration ends in the source (the then-branch ends where the first
+    /// declaration of the else-branch starts, as far as comments go).
+    fn if_items(&mut self, branch: &super::ast::IfItems, end: usize) {
         self.push("if ");
         self.condition(&branch.condition);
         self.push(" ");
-        self.decl_block(&branch.then_items);
+        let then_end = branch.else_items.first().map_or(end, |item| item.span.start);
+        self.decl_block(&branch.then_items, then_end);
         match branch.else_items.as_slice() {
             [] => {}
-            [Item { doc: None, kind: ItemKind::If(nested), .. }] => {
+            [Item { doc: None, kind: ItemKind::If(nested), span }] => {
                 self.push(" else ");
-                self.if_items(nested);
+                self.if_items(nested, span.end.max(end));
             }
             items => {
                 self.push(" else ");
-                self.decl_block(items);
+                self.decl_block(items, end);
             }
         }
     }
 
-    fn decl_block(&mut self, items: &[Item]) {
-        if items.is_empty() {
+    fn decl_block(&mut self, items: &[Item], end: usize) {
+        if items.is_empty() && !self.pending_before(end) {
             self.push("{}");
             return;
         }
         self.push("{");
         self.indent += 1;
-        self.newline();
-        self.items(items);
+        if items.is_empty() {
+            let comments = self.take_before(end);
+            self.newline();
+            self.own_lines(&comments, false);
+            self.out.truncate(self.out.trim_end().len());
+        } else {
+            self.newline();
+            self.items(items);
+            self.closing(end);
+        }
         self.indent -= 1;
         self.newline();
         self.push("}");
@@ -498,6 +691,7 @@ impl Printer {
 
     /// Writes `expr`, in parentheses if it binds more loosely than `min`.
     fn expr(&mut self, expr: &Expr, min: u8) {
+        self.inline_comments(expr.span.start);
         if expr_prec(expr) < min {
             self.push("(");
             self.expr(expr, 0);
@@ -510,9 +704,9 @@ impl Printer {
             ExprKind::Int(value) => self.push(&value.to_string()),
             ExprKind::Number(text) | ExprKind::Name(text) => self.push(text),
             ExprKind::Str(parts) => self.string(parts),
-            ExprKind::List(items) => self.list(items),
+            ExprKind::List(items) => self.list(items, expr.span.end),
             ExprKind::ListFor(comprehension) => self.list_for(comprehension),
-            ExprKind::Record(entries) => self.record(entries),
+            ExprKind::Record(entries) => self.record(entries, expr.span.end),
             ExprKind::MapFor(comprehension) => self.map_for(comprehension),
             ExprKind::Field { base, name } => {
                 self.expr(base, prec::POSTFIX);
@@ -539,7 +733,7 @@ impl Printer {
             ExprKind::Instantiate { component, args } => {
                 self.expr(component, prec::POSTFIX);
                 self.push(" ");
-                self.record(args);
+                self.record(args, expr.span.end);
             }
             ExprKind::Unary { op, operand } => self.unary(*op, operand),
             ExprKind::Binary { op, lhs, rhs } => {
@@ -571,27 +765,28 @@ impl Printer {
                 self.condition(scrutinee);
                 self.push(" ");
                 let inline = arms.len() <= MAX_INLINE_ENTRIES;
-                self.delimited(("{", "}"), arms, inline, |p, arm| p.match_arm(arm));
+                self.delimited(("{", "}"), (arms, |arm| arm.span, expr.span.end), inline, |p, arm| p.match_arm(arm));
             }
-            ExprKind::Block { lets, value } => self.block(lets, value),
+            ExprKind::Block { lets, value } => self.block(lets, value, expr.span.end),
         }
     }
 
     /// A list; a list of one record or list that does not fit hugs it: `[{` ... `}]`.
-    fn list(&mut self, items: &[Expr]) {
+    fn list(&mut self, items: &[Expr], end: usize) {
         if let [only] = items
             && matches!(only.kind, ExprKind::Record(_) | ExprKind::List(_))
             && !self.flat
+            && !self.pending_before(only.span.start)
         {
             let one_line = self.flat_text(|p| p.expr(only, 0));
-            if !self.fits(&format!("[{one_line}]")) {
+            if !self.fits(&format!("[{one_line}]")) || self.pending_before(end) {
                 self.push("[");
                 self.expr(only, 0);
                 self.push("]");
                 return;
             }
         }
-        self.delimited(("[", "]"), items, true, |p, item| p.expr(item, 0));
+        self.delimited(("[", "]"), (items, |item| item.span, end), true, |p, item| p.expr(item, 0));
     }
 
     fn unary(&mut self, op: UnaryOp, operand: &Expr) {
@@ -625,11 +820,12 @@ impl Printer {
     fn brace(&mut self, expr: &Expr) {
         match &expr.kind {
             ExprKind::Record(_) | ExprKind::MapFor(_) | ExprKind::Block { .. } => self.expr(expr, 0),
-            _ => self.block(&[], expr),
+            _ => self.block(&[], expr, expr.span.end),
         }
     }
 
-    fn block(&mut self, lets: &[super::ast::Let], value: &Expr) {
+    /// `end`: where the block ends in the source.
+    fn block(&mut self, lets: &[super::ast::Let], value: &Expr, end: usize) {
         if self.flat {
             self.push("{ ");
             for decl in lets {
@@ -640,8 +836,8 @@ impl Printer {
             self.push(" }");
             return;
         }
-        if lets.is_empty() {
-            let one_line = self.flat_text(|p| p.block(&[], value));
+        if lets.is_empty() && !self.pending_before(end) {
+            let one_line = self.flat_text(|p| p.block(&[], value, end));
             if self.fits(&one_line) {
                 self.push(&one_line);
                 return;
@@ -651,18 +847,23 @@ impl Printer {
         self.indent += 1;
         for decl in lets {
             self.newline();
+            self.leading(decl.name.span.start);
             self.let_decl(decl);
+            self.trailing(decl.value.span.end);
         }
         self.newline();
+        self.leading(value.span.start);
         self.expr(value, 0);
+        self.trailing(value.span.end);
+        self.closing(end);
         self.indent -= 1;
         self.newline();
         self.push("}");
     }
 
-    fn record(&mut self, entries: &[RecordEntry]) {
+    fn record(&mut self, entries: &[RecordEntry], end: usize) {
         let inline = entries.len() <= MAX_INLINE_ENTRIES;
-        self.delimited(("{", "}"), entries, inline, |p, entry| match entry {
+        self.delimited(("{", "}"), (entries, entry_span, end), inline, |p, entry| match entry {
             RecordEntry::Field { key, value } => {
                 p.key(&key.name);
                 p.push(": ");
@@ -856,7 +1057,8 @@ impl Printer {
             }
             TypeExprKind::Record(fields) => {
                 let inline = fields.len() <= MAX_INLINE_ENTRIES && fields.iter().all(|f| f.doc.is_none());
-                self.delimited(("{", "}"), fields, inline, |p, field| {
+                let span_of: fn(&super::ast::FieldType) -> Span = |f| f.name.span.to(f.ty.span);
+                self.delimited(("{", "}"), (fields, span_of, ty.span.end), inline, |p, field| {
                     if let (Some(doc), false) = (&field.doc, p.one_line) {
                         p.doc(doc);
                     }

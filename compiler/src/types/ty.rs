@@ -149,6 +149,11 @@ pub fn union(members: Vec<Ty>) -> Ty {
     let has_string = flat.contains(&Ty::String);
     let has_number = flat.contains(&Ty::Number);
     flat.retain(|m| !(has_string && matches!(m, Ty::Lit(_)) || has_number && *m == Ty::Int));
+    if flat.len() <= 1 {
+        // nothing to order: the sort key writes the whole type out, which for the deep types of
+        // nested list literals (joined once per level) made checking cubic in the depth
+        return flat.pop().unwrap_or(Ty::Never);
+    }
     let mut keyed: Vec<((u8, String), Ty)> = flat.into_iter().map(|t| (sort_key(&t), t)).collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     keyed.dedup_by(|a, b| a.1 == b.1);
@@ -242,14 +247,20 @@ pub fn join(types: Vec<Ty>) -> Ty {
     let mut lists = Vec::new();
     let mut maps = Vec::new();
     let mut rest = Vec::new();
+    // The members are moved, not cloned: a list literal joins its element types once per level
+    // of nesting, and cloning every level's whole type made checking cubic in the depth.
     for t in types {
-        for m in members(&t) {
+        let members = match t {
+            Ty::Union(ms) => ms,
+            other => vec![other],
+        };
+        for m in members {
             match m {
                 Ty::Error => return Ty::Error,
-                Ty::Record(fs) => records.push(fs.clone()),
-                Ty::List(e) => lists.push((**e).clone()),
-                Ty::Map(e) => maps.push((**e).clone()),
-                other => rest.push(other.clone()),
+                Ty::Record(fs) => records.push(fs),
+                Ty::List(e) => lists.push(*e),
+                Ty::Map(e) => maps.push(*e),
+                other => rest.push(other),
             }
         }
     }

@@ -11,6 +11,7 @@ use std::time::Instant;
 pub fn run(args: BuildArgs) -> u8 {
     let started = Instant::now();
     let reporter = Reporter::new(args.message_format);
+    recover_output(&args.out);
     let target = match split_args(&args.args) {
         Ok(t) => t,
         Err(message) => {
@@ -193,6 +194,49 @@ pub fn write_atomically(out: &Path, files: &[(String, String)]) -> Result<(), St
 /// Writes one file of the temporary output folder. No `fsync`: atomicity comes from writing
 /// into a fresh folder and renaming it into place, which an interrupted build cannot
 /// half-do; syncing every file cost more than the whole build (docs/performance.md, F1).
+/// Tidies up after builds that were killed midway (`<out>.tmp-<pid>` and `<out>.old-<pid>`
+/// folders of processes that no longer run). A build killed between its two renames leaves
+/// `out` missing and the previous output in `<out>.old-<pid>`: that folder is put back, so the
+/// previous output is in place again even if this build then fails. The others are removed.
+/// Runs before anything is compiled; errors are ignored (the folders are only clutter).
+pub fn recover_output(out: &Path) {
+    let Some(name) = out.file_name().and_then(|n| n.to_str()) else { return };
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = std::fs::read_dir(&parent) else { return };
+    let mut found: Vec<(bool, PathBuf)> = Vec::new();
+    for entry in entries.flatten() {
+        let Ok(file_name) = entry.file_name().into_string() else { continue };
+        let Some(rest) = file_name.strip_prefix(name) else { continue };
+        let (old, pid) = match (rest.strip_prefix(".old-"), rest.strip_prefix(".tmp-")) {
+            (Some(pid), _) => (true, pid),
+            (_, Some(pid)) => (false, pid),
+            _ => continue,
+        };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if pid != std::process::id() && !is_running(pid) {
+            found.push((old, entry.path()));
+        }
+    }
+    found.sort();
+    for (old, path) in found {
+        if old && !out.exists() {
+            let _ = std::fs::rename(&path, out);
+        } else {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// Whether a process runs. Linux lists running processes in `/proc`; where there is no such
+/// list, every process counts as running, so the folders of another build are never touched.
+fn is_running(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
 fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
     let mut file = std::fs::File::create(path)?;
     file.write_all(text.as_bytes())

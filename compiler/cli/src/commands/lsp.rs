@@ -1,8 +1,6 @@
-//! `cvl lsp`: the language server on stdio, once the lsp crate exposes one.
-
-use crate::EXIT_USAGE;
+//! `cvl lsp`: the language server on stdin/stdout (the `cvl-lsp` crate), for editors. It runs
+//! until the client sends `exit` or closes stdin; stdout carries only the protocol.
 
 pub fn run() -> u8 {
-    eprintln!("cvl lsp is not available yet: the language server has not landed in this build");
-    EXIT_USAGE
+    cvl_lsp::run()
 }

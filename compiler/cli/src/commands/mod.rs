@@ -2,7 +2,9 @@
 
 pub mod build;
 pub mod check;
+pub mod diff;
 pub mod fmt;
+pub mod graph;
 pub mod lsp;
 pub mod params;
 

@@ -1,0 +1,133 @@
+//! Secrets in plain strings (`plain-secret`): a property named like a password, secret or token
+//! (`MasterUserPassword`, `SecretString`, `API_TOKEN` in a function's environment, or the
+//! `Value` of a `{ Name: "DB_PASSWORD", Value: ... }` pair) whose value is a string known at
+//! build time that is not a dynamic reference (`{{resolve:secretsmanager:...}}`,
+//! `{{resolve:ssm-secure:...}}`). Such a value is written into the template.
+
+use super::{Context, Finding, Place, Seg, as_str, get};
+use crate::cfn::schema::{self, PropType, Property, ResourceType};
+use crate::diagnostic::Code;
+use crate::eval::value::Value;
+
+/// Endings of names that hold secrets (lower case, without `_` and `-`).
+const SECRET_ENDINGS: [&str; 11] =
+    ["password", "passwd", "passphrase", "secret", "secretstring", "secretkey", "secretaccesskey", "token", "apikey", "privatekey", "clientsecret"];
+
+/// True for a name that says it holds a secret: `MasterUserPassword`, `DB_PASSWORD`,
+/// `SecretString`, `api-token`. `SecretArn`, `TokenValidityUnits` or `PasswordLength` name
+/// something else.
+pub fn is_secret_name(name: &str) -> bool {
+    let normal: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    SECRET_ENDINGS.iter().any(|e| normal.ends_with(e))
+}
+
+/// True for a value that would put a secret in the template.
+fn is_plain(value: &Value) -> bool {
+    match as_str(value) {
+        Some(s) => !s.trim().is_empty() && !s.contains("{{resolve:"),
+        None => false,
+    }
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for r in &cx.resources {
+        let mut found = Vec::new();
+        walk(r.props, &mut Vec::new(), &mut found, 0);
+        let rt = schema::resource_type(r.type_name);
+        // a property with an enum (`TokenValidityUnits.AccessToken: "hours"`) holds no secret
+        found.retain(|(path, _)| rt.and_then(|rt| property_at(rt, path)).is_none_or(|p| p.enum_values.is_none()));
+        for (path, name) in found {
+            out.push(Finding::new(
+                Code::PlainSecret,
+                r.index,
+                Place::Property(path),
+                format!("`{name}` of `{}` is a plain string: the secret would be written into the template", r.name),
+                "use `secret(\"name\", \"key\")` or `ssm(\"/path\")` (a dynamic reference), a stack `param` with `NoEcho`, or let the service generate it",
+            ));
+        }
+    }
+}
+
+/// The schema of the property at `path`, when the path follows the schema.
+fn property_at<'s>(rt: &'s ResourceType, path: &[Seg]) -> Option<&'s Property> {
+    let mut properties = &rt.properties;
+    let mut current: Option<&Property> = None;
+    let mut ty: Option<&PropType> = None;
+    for seg in path {
+        match seg {
+            Seg::Key(key) => {
+                if let Some(t) = ty {
+                    let PropType::Object(def) = object_of(t)? else { return None };
+                    properties = &schema::definition(rt, def)?.properties;
+                }
+                let property = properties.get(key)?;
+                current = Some(property);
+                ty = Some(&property.ty);
+            }
+            Seg::Index(_) => match ty.map(object_of)? {
+                Some(PropType::List(inner)) => ty = Some(inner),
+                _ => return None,
+            },
+        }
+    }
+    current
+}
+
+/// The object or list member of a union (or the type itself).
+fn object_of(ty: &PropType) -> Option<&PropType> {
+    match ty {
+        PropType::Union(members) => members.iter().find(|m| matches!(m, PropType::Object(_) | PropType::List(_))),
+        other => Some(other),
+    }
+}
+
+fn walk(value: &Value, path: &mut Vec<Seg>, out: &mut Vec<(Vec<Seg>, String)>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    match value {
+        Value::Record(fields) => {
+            // a name/value pair: `{ Name: "DB_PASSWORD", Value: "..." }`
+            if let (Some(name), Some(v)) = (get(value, "Name").and_then(as_str), get(value, "Value"))
+                && is_secret_name(name)
+                && is_plain(v)
+            {
+                path.push(Seg::Key("Value".into()));
+                out.push((path.clone(), name.to_string()));
+                path.pop();
+            }
+            for (key, field) in fields.iter() {
+                path.push(Seg::Key(key.clone()));
+                if is_secret_name(key) && is_plain(field) {
+                    out.push((path.clone(), key.clone()));
+                } else {
+                    walk(field, path, out, depth + 1);
+                }
+                path.pop();
+            }
+        }
+        Value::List(list) => {
+            for (i, item) in list.iter().enumerate() {
+                path.push(Seg::Index(i));
+                walk(item, path, out, depth + 1);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_secret_name;
+
+    #[test]
+    fn secret_names() {
+        for name in ["MasterUserPassword", "SecretString", "DB_PASSWORD", "api-token", "ClientSecret", "GITHUB_TOKEN", "ApiKey"] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in ["SecretArn", "TokenValidityUnits", "PasswordLength", "AWS_SECRETS_NAME", "KmsKeyId", "SecretId"] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! `cargo fuzz run build_project`: see src/lib.rs for the input format and what is checked.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cvl_fuzz::build(data));
