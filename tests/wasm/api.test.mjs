@@ -57,7 +57,7 @@ test('compiles a project of two files held in memory', () => {
   assert.equal(storage.Resources.Assets.DeletionPolicy, 'Retain');
   const logs = JSON.parse(out.stacks[1].template);
   assert.equal(logs.Resources.Logs.Properties.RetentionInDays, 30);
-  assert.deepEqual(logs.Outputs.Bucket.Value, { 'Fn::ImportValue': 'storage-Assets' });
+  assert.deepEqual(logs.Outputs.Bucket.Value, { 'Fn::ImportValue': 'prod-storage-Assets' });
   assert.equal(typeof out.manifest, 'string');
   assert.ok(out.stacks.every((s) => s.template.endsWith('}\n')));
   // defaults apply when params are left out; the entry defaults to main.cvl
