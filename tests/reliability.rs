@@ -13,6 +13,8 @@
 //! The limits that fit in a small file (sizes, quotas, nesting) are fixtures in
 //! `tests/cases/limits/`.
 
+#![allow(clippy::print_stderr, clippy::print_stdout)] // the tests report what they measured; the child prints its output
+
 use cvl::{BuildResult, Loader, MemoryLoader};
 use cvl_tests::repo_root;
 use std::path::{Path, PathBuf};
@@ -305,4 +307,282 @@ fn fuzz_checks_hold_for_every_cvl_file() {
         }
     }
     assert!(count > 50, "only {count} files");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The language server under abuse
+
+/// A tiny deterministic random source (xorshift), so that a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// The server's resident memory in KiB (Linux), or `None`.
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn the_language_server_survives_thousands_of_random_edits_and_requests() {
+    abuse_language_server(false);
+}
+
+/// A body that is not JSON ends the session: tower-lsp-server 0.23 answers it with a parse
+/// error, but its framed reader (tokio-util) ends the stream after any decoding error, so the
+/// server stops reading and exits. Editors then lose every language feature until a restart.
+/// Ignored until `cvl_lsp::serve` drops undecodable bodies before tower-lsp-server sees them.
+#[test]
+#[ignore = "known: one body that is not JSON ends the language server (see docs/reliability.md)"]
+fn the_language_server_survives_bodies_that_are_not_json() {
+    abuse_language_server(true);
+}
+
+/// Replays 3000 random operations: edits at invalid UTF-16 positions and past the end, edits of
+/// unknown and closed documents, requests of every kind (and unknown ones) at random positions,
+/// requests with params of the wrong shape, and with `malformed_json` bodies that are not JSON.
+/// Every request must be answered, the memory must stop growing, and `exit` must end the server.
+fn abuse_language_server(malformed_json: bool) {
+    use serde_json::{Value, json};
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::Stdio;
+    use std::sync::mpsc::channel;
+    use std::time::{Duration, Instant};
+
+    let Some(cli) = cli_binary() else {
+        eprintln!("note: no cvl binary next to the test binary (run `cargo test --workspace`); the language server was not tested");
+        return;
+    };
+    let scratch = std::env::temp_dir().join(format!("cvl-lsp-abuse-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(scratch.join("lib")).expect("a scratch folder");
+    let main_text = "/// Which env.\nparam env: \"beta\" | \"prod\" = \"beta\"\nimport \"./lib/names.cvl\" as names\n\nstack app {\n  resource Topic: AWS::SNS::Topic { TopicName: names.name(\"topic\", env) }\n  output arn = Topic\n}\n";
+    let lib_text = "/// A name with its env.\nfn name(base: string, env: string) -> string { \"${base}-${env}-𝄞é\" }\n";
+    std::fs::write(scratch.join("main.cvl"), main_text).expect("writable");
+    std::fs::write(scratch.join("lib/names.cvl"), lib_text).expect("writable");
+    let root_uri = format!("file://{}", scratch.display());
+    let main_uri = format!("{root_uri}/main.cvl");
+    let lib_uri = format!("{root_uri}/lib/names.cvl");
+
+    let mut child = Command::new(cli)
+        .arg("lsp")
+        .current_dir(&scratch)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(scratch.join("server.log")).map(Stdio::from).unwrap_or_else(|_| Stdio::null()))
+        .spawn()
+        .expect("`cvl lsp` starts");
+    let pid = child.id();
+    let stdout = child.stdout.take().expect("stdout");
+    let (sender, messages) = channel::<Value>();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        loop {
+            let mut length = None;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some(n) = line.strip_prefix("Content-Length: ") {
+                    length = n.parse::<usize>().ok();
+                }
+            }
+            let mut body = vec![0; length.unwrap_or(0)];
+            if reader.read_exact(&mut body).is_err() {
+                return;
+            }
+            if let Ok(message) = serde_json::from_slice::<Value>(&body)
+                && sender.send(message).is_err()
+            {
+                return;
+            }
+        }
+    });
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut send_raw = |body: &str| {
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("the server reads");
+        stdin.flush().expect("flush");
+    };
+    let mut outstanding: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
+    let mut next_id = 0i64;
+    let mut request = |send_raw: &mut dyn FnMut(&str), method: &str, params: Value, outstanding: &mut std::collections::BTreeSet<i64>| {
+        next_id += 1;
+        outstanding.insert(next_id);
+        send_raw(&json!({ "jsonrpc": "2.0", "id": next_id, "method": method, "params": params }).to_string());
+    };
+    // waits until every request has its answer; counts the answers with a result
+    let results = std::cell::Cell::new(0usize);
+    let errors = std::cell::Cell::new(0usize);
+    let drain = |outstanding: &mut std::collections::BTreeSet<i64>, what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !outstanding.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match messages.recv_timeout(left) {
+                Ok(message) => {
+                    if let Some(id) = message.get("id").and_then(Value::as_i64)
+                        && message.get("method").is_none()
+                        && outstanding.remove(&id)
+                    {
+                        if message.get("result").is_some_and(|r| !r.is_null()) {
+                            results.set(results.get() + 1);
+                        } else if message.get("error").is_some() {
+                            errors.set(errors.get() + 1);
+                        }
+                    }
+                }
+                Err(_) => panic!(
+                    "{what}: no answer to requests {outstanding:?} (the server hung or died); its stderr:\n{}",
+                    std::fs::read_to_string(scratch.join("server.log")).unwrap_or_default()
+                ),
+            }
+        }
+    };
+
+    request(&mut send_raw, "initialize", json!({ "processId": null, "rootUri": root_uri, "capabilities": {} }), &mut outstanding);
+    drain(&mut outstanding, "initialize");
+    send_raw(&json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }).to_string());
+    let open = |send_raw: &mut dyn FnMut(&str), uri: &str, text: &str| {
+        send_raw(&json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": { "uri": uri, "languageId": "cvl", "version": 1, "text": text } } }).to_string());
+    };
+    open(&mut send_raw, &main_uri, main_text);
+    open(&mut send_raw, &lib_uri, lib_text);
+
+    let pieces = [
+        "", "x", "\n", "let a = 1\n", "{", "}", "[", "]", "(", ")", "\"", "${", "\"\"\"", "𝄞", "é", "\r\n", "// c\n",
+        "resource B: AWS::S3::Bucket {}\n", "stack s {\n", "names.", "env", "fn f() -> int { 1 }\n", "component C {}\n",
+        "map<", "..", "??", "import std.vpc\n", &"[".repeat(300), "\u{0}", "\t",
+    ];
+    let uris = [main_uri.as_str(), lib_uri.as_str(), "file:///nowhere/x.cvl", "untitled:1", "not a uri"];
+    let methods = [
+        "textDocument/hover", "textDocument/completion", "textDocument/signatureHelp", "textDocument/definition",
+        "textDocument/references", "textDocument/documentSymbol", "textDocument/semanticTokens/full", "textDocument/inlayHint",
+        "textDocument/codeAction", "textDocument/formatting", "textDocument/rename", "textDocument/prepareRename",
+        "textDocument/rangeFormatting", "cvl/unknownMethod",
+    ];
+    let docs = [main_uri.clone(), lib_uri.clone()];
+    let texts = [main_text, lib_text];
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut versions = [1i64, 1];
+    let mut samples = Vec::new();
+    let started = Instant::now();
+    let operations = 3000;
+    for op in 0..operations {
+        let position = |rng: &mut Rng| {
+            // past the end, inside surrogate pairs, huge numbers
+            let big = [0u64, 1, 5, 40, 1000, u32::MAX as u64];
+            json!({ "line": if rng.below(4) == 0 { big[rng.below(6) as usize] } else { rng.below(12) },
+                    "character": if rng.below(4) == 0 { big[rng.below(6) as usize] } else { rng.below(60) } })
+        };
+        let uri = if rng.below(5) == 0 { rng.pick(&uris) } else { docs[rng.below(2) as usize].as_str() };
+        match rng.below(20) {
+            0..=8 => {
+                let doc = rng.below(2) as usize;
+                versions[doc] += 1;
+                let start = position(&mut rng);
+                let end = if rng.below(3) == 0 { position(&mut rng) } else { start.clone() };
+                let text: String = (0..rng.below(4)).map(|_| rng.pick(&pieces)).collect();
+                let target = if rng.below(10) == 0 { rng.pick(&uris) } else { docs[doc].as_str() };
+                let change = if rng.below(15) == 0 { json!({ "text": text }) } else { json!({ "range": { "start": start, "end": end }, "text": text }) };
+                send_raw(&json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                    "textDocument": { "uri": target, "version": versions[doc] }, "contentChanges": [change] } }).to_string());
+            }
+            9..=16 => {
+                let method = rng.pick(&methods);
+                let at = position(&mut rng);
+                let params = json!({
+                    "textDocument": { "uri": uri }, "position": at.clone(),
+                    "range": { "start": at.clone(), "end": position(&mut rng) },
+                    "context": { "includeDeclaration": true, "diagnostics": [] },
+                    "options": { "tabSize": 2, "insertSpaces": true }, "newName": "renamed",
+                });
+                request(&mut send_raw, method, params, &mut outstanding);
+            }
+            17 => {
+                // malformed: not JSON, a request with params of the wrong shape, a batch
+                match rng.below(3) {
+                    0 if malformed_json => send_raw("{ this is not json"),
+                    0 => request(&mut send_raw, "textDocument/hover", json!({ "position": "nowhere" }), &mut outstanding),
+                    1 => request(&mut send_raw, "textDocument/hover", json!([1, 2, 3]), &mut outstanding),
+                    _ => request(&mut send_raw, "textDocument/completion", json!({ "textDocument": 7 }), &mut outstanding),
+                }
+            }
+            18 => {
+                let doc = rng.below(2) as usize;
+                send_raw(&json!({ "jsonrpc": "2.0", "method": "textDocument/didClose", "params": {
+                    "textDocument": { "uri": (docs[doc].as_str()) } } }).to_string());
+                // requests for the closed document, then open it again (sometimes never)
+                request(&mut send_raw, "textDocument/hover", json!({ "textDocument": { "uri": (docs[doc].as_str()) }, "position": { "line": 0, "character": 0 } }), &mut outstanding);
+                if rng.below(4) != 0 {
+                    versions[doc] = 1;
+                    open(&mut send_raw, docs[doc].as_str(), texts[doc]);
+                }
+            }
+            _ => {
+                // a document reset to a valid text, so that edits keep reaching the checker
+                let doc = rng.below(2) as usize;
+                versions[doc] += 1;
+                send_raw(&json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                    "textDocument": { "uri": (docs[doc].as_str()), "version": versions[doc] },
+                    "contentChanges": [{ "text": (texts[doc]) }] } }).to_string());
+            }
+        }
+        if op % 100 == 99 {
+            drain(&mut outstanding, &format!("after {} operations", op + 1));
+            if let Some(rss) = rss_kib(pid) {
+                samples.push(rss);
+            }
+        }
+    }
+    drain(&mut outstanding, "at the end");
+    eprintln!(
+        "{operations} operations in {:?}: {} answers with a result, {} errors; the server's memory (KiB) every 100: {samples:?}",
+        started.elapsed(),
+        results.get(),
+        errors.get()
+    );
+    assert!(results.get() > 100, "too few requests were really served");
+    // memory stops growing: the last third is not above the middle third by much
+    if samples.len() >= 9 {
+        let third = samples.len() / 3;
+        let middle = samples[third..2 * third].iter().copied().max().unwrap_or(0);
+        let last = samples[2 * third..].iter().copied().max().unwrap_or(0);
+        assert!(last <= middle + middle / 2 + 32 * 1024, "the server's memory keeps growing: {samples:?}");
+    }
+    request(&mut send_raw, "shutdown", Value::Null, &mut outstanding);
+    drain(&mut outstanding, "shutdown");
+    send_raw(&json!({ "jsonrpc": "2.0", "method": "exit" }).to_string());
+    drop(stdin);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().expect("waitable") {
+            assert!(status.success(), "the server exited with {status}");
+            break;
+        }
+        if Instant::now() > deadline {
+            child.kill().ok();
+            panic!("the server did not exit after `exit`");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
 }

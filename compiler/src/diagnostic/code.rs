@@ -130,7 +130,7 @@ codes! {
     /// A resource option after `with` is not one of DependsOn, DeletionPolicy, UpdateReplacePolicy,
     /// Condition, Metadata, or has the wrong type.
     InvalidResourceOption = "invalid-resource-option",
-    /// A template exceeds one of CloudFormation's quotas (500 resources, 200 outputs, 1 MB body).
+    /// A template exceeds one of CloudFormation's quotas (500 resources, 200 outputs, 200 parameters, 1 MB body).
     TemplateQuota = "template-quota",
 
     // ---- policy pack (warnings by default; see docs/policy.md)

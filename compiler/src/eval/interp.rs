@@ -20,6 +20,14 @@ pub const STEP_BUDGET: u64 = 10_000_000;
 pub const MAX_LEN: usize = 1_000_000;
 /// How deeply evaluation may nest (calls, lazy lets, nested expressions).
 const MAX_DEPTH: usize = 350;
+/// What registering one declaration costs, in steps: `for` blocks repeat declarations, and each
+/// one holds a scope, slots and names (about a kilobyte), so that the step budget bounds their
+/// memory (a million lets in two nested loops took 800 MB).
+const DECLARATION_STEPS: u64 = 32;
+/// How many outputs or parameters one stack may declare while evaluating. CloudFormation takes
+/// 200 of each per template (reported with the count when the template is made); past ten
+/// times that a `for` block is running away, and each new output is compared with the others.
+const MAX_DECLARED_PER_STACK: usize = 2_000;
 
 /// Evaluation stopped; the reason is already in the diagnostics (or was reported earlier).
 #[derive(Debug, Clone, Copy)]
@@ -395,8 +403,30 @@ impl<'a> Interp<'a> {
 
     /// Registers one declaration of a stack, component instance or declaration block.
     fn register_decl_item(&mut self, scope: ScopeIdx, item: &'a ast::Item) {
+        self.steps = self.steps.saturating_add(DECLARATION_STEPS - 1);
+        if self.step(scope, item.span).is_err() {
+            return;
+        }
         let module = self.scopes[scope].module;
         let ctx = self.scopes[scope].decl.clone().unwrap_or_default();
+        let declared = match &item.kind {
+            ItemKind::Output(_) => Some((self.stacks[ctx.stack].outputs.len(), "outputs")),
+            ItemKind::Param(_) => Some((self.stacks[ctx.stack].parameters.len(), "parameters")),
+            _ => None,
+        };
+        if let Some((count, what)) = declared
+            && count >= MAX_DECLARED_PER_STACK
+            && !self.is_instance_scope(scope)
+        {
+            let message = format!(
+                "stack `{}` declares more than {MAX_DECLARED_PER_STACK} {what}; CloudFormation allows at most 200",
+                self.stacks[ctx.stack].name
+            );
+            let _ = self.error(scope, Code::TemplateQuota, item.span, message);
+            // stop evaluating: the build has failed, and what follows would repeat this
+            self.budget_exceeded = true;
+            return;
+        }
         match &item.kind {
             ItemKind::Let(decl) => self.register_let(scope, decl),
             ItemKind::Resource(decl) => {
@@ -913,12 +943,17 @@ impl<'a> Interp<'a> {
     }
 
     /// Charges the steps for a value built in one go (a concatenation, a spread, an
-    /// interpolation, a built-in's result): one step per 16 bytes of text and per 4 elements.
+    /// interpolation, a built-in's result): one step per 16 bytes of text and per element.
     /// Values share their parts, so one step could otherwise copy a million elements, and the
     /// step budget would not bound memory: a million concatenations of two long lists, each one
-    /// step, would need terabytes.
+    /// step, would need terabytes. Within the budget, values built this way hold at most about
+    /// 250 MB. Small values (under 16 bytes, one element) cost nothing more.
     pub fn charge(&mut self, scope: ScopeIdx, span: Span, bytes: usize, elements: usize) -> R<()> {
-        self.steps = self.steps.saturating_add((bytes / 16).saturating_add(elements / 4) as u64);
+        let units = (bytes / 16).saturating_add(elements) as u64;
+        if units == 0 {
+            return Ok(());
+        }
+        self.steps = self.steps.saturating_add(units - 1);
         self.step(scope, span)
     }
 
@@ -1202,20 +1237,20 @@ impl<'a> Interp<'a> {
 
     /// Turns instances into records of their outputs, recursively, so the value is plain data.
     pub fn to_data(&mut self, value: Value, span: Span, scope: ScopeIdx) -> R<Value> {
-        self.to_data_in(value, span, scope, &mut std::collections::HashSet::new())
+        self.data_of(value, span, scope, &mut std::collections::HashSet::new())
     }
 
     /// [`Interp::to_data`], remembering the lists and records known to hold no instance
     /// (`clean`, by address): values share their parts, and a list of a million references to
     /// one long list must not be searched a million times.
-    fn to_data_in(&mut self, value: Value, span: Span, scope: ScopeIdx, clean: &mut std::collections::HashSet<usize>) -> R<Value> {
+    fn data_of(&mut self, value: Value, span: Span, scope: ScopeIdx, clean: &mut std::collections::HashSet<usize>) -> R<Value> {
         match value {
             Value::Instance(instance) => {
                 let outputs: Vec<(String, usize)> = self.scopes[instance].outputs.iter().map(|(k, v)| (k.clone(), *v)).collect();
                 let mut fields = IndexMap::new();
                 for (name, slot) in outputs {
                     let value = self.force(slot)?;
-                    fields.insert(name, self.to_data_in(value, span, scope, clean)?);
+                    fields.insert(name, self.data_of(value, span, scope, clean)?);
                 }
                 Ok(Value::record(fields))
             }
@@ -1224,7 +1259,7 @@ impl<'a> Interp<'a> {
                 for item in items.iter() {
                     // a step per element: what is rebuilt is paid for
                     self.step(scope, span)?;
-                    out.push(self.to_data_in(item.clone(), span, scope, clean)?);
+                    out.push(self.data_of(item.clone(), span, scope, clean)?);
                 }
                 Ok(Value::list(out))
             }
@@ -1232,7 +1267,7 @@ impl<'a> Interp<'a> {
                 let mut out = IndexMap::new();
                 for (k, v) in fields.iter() {
                     self.step(scope, span)?;
-                    out.insert(k.clone(), self.to_data_in(v.clone(), span, scope, clean)?);
+                    out.insert(k.clone(), self.data_of(v.clone(), span, scope, clean)?);
                 }
                 Ok(Value::record(out))
             }

@@ -64,10 +64,15 @@ pub fn read(interp: &mut Interp<'_>, diagnostics: &mut Vec<Diagnostic>) -> Confi
         let (key_span, value_span) = written(key);
         let code = Code::from_name(key).filter(|c| is_rule(*c));
         let Some(code) = code else {
-            diagnostics.push(
-                Diagnostic::error(Code::InvalidPolicy, file.clone(), key_span, format!("`{key}` is not a policy code"))
-                    .with_suggestion(key, RULES.iter().map(|c| c.as_str())),
-            );
+            let mut diagnostic = Diagnostic::error(Code::InvalidPolicy, file.clone(), key_span, format!("`{key}` is not a policy code"))
+                .with_suggestion(key, RULES.iter().map(|c| c.as_str()));
+            if diagnostic.help.is_none() {
+                diagnostic.help = Some(
+                    "the entry file's top-level `let policy` sets the severities of the policy pack (see docs/policy.md); rename it if it is something else, such as an IAM document"
+                        .into(),
+                );
+            }
+            diagnostics.push(diagnostic);
             continue;
         };
         let severity = match value {

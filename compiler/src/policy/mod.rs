@@ -268,3 +268,38 @@ pub fn referenced_resource(value: &Value) -> Option<ResourceIdx> {
 pub fn key_path(keys: &[&str]) -> Vec<Seg> {
     keys.iter().map(|k| Seg::Key((*k).to_string())).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::MemoryLoader;
+    use std::path::Path;
+
+    fn project(dir: &Path, root: &Path, loader: &mut MemoryLoader) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                project(&path, root, loader);
+            } else if path.extension().is_some_and(|e| e == "cvl")
+                && let (Ok(text), Ok(relative)) = (std::fs::read_to_string(&path), path.strip_prefix(root))
+            {
+                loader.insert(relative.to_string_lossy().replace('\\', "/"), text);
+            }
+        }
+    }
+
+    /// The examples (and the standard library they use) pass the policy pack in every env.
+    #[test]
+    fn every_example_passes_the_policy_pack() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        let mut dirs: Vec<_> = std::fs::read_dir(&examples).expect("examples/").flatten().map(|e| e.path()).filter(|p| p.join("main.cvl").exists()).collect();
+        dirs.sort();
+        assert!(!dirs.is_empty());
+        for dir in dirs {
+            let mut loader = MemoryLoader::new();
+            project(&dir, &dir, &mut loader);
+            let result = crate::check(&loader, "main.cvl", &[]);
+            let found: Vec<String> = result.diagnostics.iter().map(|d| format!("{}[{}] {}: {}", if d.is_error() { "error" } else { "warning" }, d.code, d.file, d.message)).collect();
+            assert!(found.is_empty(), "{}: {found:#?}", dir.display());
+        }
+    }
+}

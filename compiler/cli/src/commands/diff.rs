@@ -26,20 +26,38 @@ pub fn split_sides(args: &[String]) -> Result<Sides, String> {
     for arg in args {
         match arg.split_once('=') {
             None if path.is_none() => path = Some(PathBuf::from(arg)),
-            None => return Err(format!("unexpected argument `{arg}`: give one PATH and then NAME=VALUE params")),
+            None => {
+                return Err(format!(
+                    "unexpected argument `{arg}`: give one PATH and then NAME=VALUE params"
+                ));
+            }
             Some(("", _)) => return Err(format!("`{arg}` has no param name: write NAME=VALUE")),
             Some((name, value)) => match given.iter_mut().find(|(n, _)| n == name) {
-                Some((_, values)) if values.len() >= 2 => return Err(format!("the param `{name}` is given more than twice")),
+                Some((_, values)) if values.len() >= 2 => {
+                    return Err(format!("the param `{name}` is given more than twice"));
+                }
                 Some((_, values)) => values.push(value.to_string()),
                 None => given.push((name.to_string(), vec![value.to_string()])),
             },
         }
     }
     if !given.iter().any(|(_, values)| values.len() == 2) {
-        return Err("name the two builds by giving one param twice, such as `env=gamma env=prod`".to_string());
+        return Err(
+            "name the two builds by giving one param twice, such as `env=gamma env=prod`"
+                .to_string(),
+        );
     }
-    let side = |i: usize| given.iter().map(|(n, v)| (n.clone(), v.get(i).unwrap_or(&v[0]).clone())).collect();
-    Ok(Sides { path: path.unwrap_or_else(|| PathBuf::from(".")), a: side(0), b: side(1) })
+    let side = |i: usize| {
+        given
+            .iter()
+            .map(|(n, v)| (n.clone(), v.get(i).unwrap_or(&v[0]).clone()))
+            .collect()
+    };
+    Ok(Sides {
+        path: path.unwrap_or_else(|| PathBuf::from(".")),
+        a: side(0),
+        b: side(1),
+    })
 }
 
 pub fn run(args: DiffArgs) -> u8 {
@@ -65,11 +83,17 @@ pub fn run(args: DiffArgs) -> u8 {
         let label = describe(params);
         if result.diagnostics.iter().any(|d| d.is_error()) || result.output.is_none() {
             reporter.diagnostics(&result.diagnostics, &result.sources);
-            reporter.note(&format!("the build with {label} failed: {}", count_summary(&result.diagnostics)));
+            reporter.note(&format!(
+                "the build with {label} failed: {}",
+                count_summary(&result.diagnostics)
+            ));
             return EXIT_SOURCE_ERRORS;
         }
         if !result.diagnostics.is_empty() {
-            reporter.note(&format!("the build with {label} has {} (`cvl check` shows them)", count_summary(&result.diagnostics)));
+            reporter.note(&format!(
+                "the build with {label} has {} (`cvl check` shows them)",
+                count_summary(&result.diagnostics)
+            ));
         }
         outputs.extend(result.output);
     }
@@ -91,12 +115,21 @@ pub fn run(args: DiffArgs) -> u8 {
 }
 
 fn pairs(params: &[(String, String)]) -> serde_json::Value {
-    serde_json::Value::Object(params.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect())
+    serde_json::Value::Object(
+        params
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect(),
+    )
 }
 
 /// `env=gamma branch=main`
 fn describe(params: &[(String, String)]) -> String {
-    params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+    params
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 const GREEN: &str = "\x1b[32m";
@@ -116,13 +149,23 @@ const RESET: &str = "\x1b[0m";
 ///   + Resources.Dlq (AWS::SQS::Queue)
 /// ```
 pub fn render_text(diff: &Diff, a: &str, b: &str, colour: bool) -> String {
-    let paint = |code: &str, text: String| if colour { format!("{code}{text}{RESET}") } else { text };
+    let paint = |code: &str, text: String| {
+        if colour {
+            format!("{code}{text}{RESET}")
+        } else {
+            text
+        }
+    };
     let mark = |status: Status| match status {
         Status::Added => paint(GREEN, "+".into()),
         Status::Removed => paint(RED, "-".into()),
         Status::Changed => paint(YELLOW, "~".into()),
     };
-    let mut out = format!("{}\n{}\n", paint(RED, format!("--- {a}")), paint(GREEN, format!("+++ {b}")));
+    let mut out = format!(
+        "{}\n{}\n",
+        paint(RED, format!("--- {a}")),
+        paint(GREEN, format!("+++ {b}"))
+    );
     if diff.is_empty() {
         out.push_str("no differences\n");
         return out;
@@ -133,25 +176,52 @@ pub fn render_text(diff: &Diff, a: &str, b: &str, colour: bool) -> String {
             Status::Removed => format!(" ({})", paint(RED, "only in the first build".into())),
             Status::Changed => String::new(),
         };
-        out.push_str(&format!("{}{status}\n", paint(BOLD, format!("stack {}", stack.name))));
+        out.push_str(&format!(
+            "{}{status}\n",
+            paint(BOLD, format!("stack {}", stack.name))
+        ));
         for entry in &stack.entries {
-            let name = if entry.section.is_empty() { entry.id.clone() } else { format!("{}.{}", entry.section, entry.id) };
-            let ty = entry.type_name.as_ref().map(|t| format!(" ({t})")).unwrap_or_default();
+            let name = if entry.section.is_empty() {
+                entry.id.clone()
+            } else {
+                format!("{}.{}", entry.section, entry.id)
+            };
+            let ty = entry
+                .type_name
+                .as_ref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default();
             out.push_str(&format!("  {} {name}{ty}\n", mark(entry.status)));
             for change in &entry.changes {
-                let compact = |v: &Option<serde_json::Value>| v.as_ref().map(|v| serde_json::to_string(v).unwrap_or_default()).unwrap_or_default();
+                let compact = |v: &Option<serde_json::Value>| {
+                    v.as_ref()
+                        .map(|v| serde_json::to_string(v).unwrap_or_default())
+                        .unwrap_or_default()
+                };
                 let detail = match change.status {
                     Status::Added => paint(GREEN, compact(&change.after)),
                     Status::Removed => paint(RED, compact(&change.before)),
-                    Status::Changed => format!("{} → {}", paint(RED, compact(&change.before)), paint(GREEN, compact(&change.after))),
+                    Status::Changed => format!(
+                        "{} → {}",
+                        paint(RED, compact(&change.before)),
+                        paint(GREEN, compact(&change.after))
+                    ),
                 };
-                let path = if change.path.is_empty() { String::new() } else { format!("{}: ", change.path) };
+                let path = if change.path.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", change.path)
+                };
                 out.push_str(&format!("      {} {path}{detail}\n", mark(change.status)));
             }
         }
     }
     let (added, removed, changed) = diff.counts();
-    out.push_str(&format!("{} stack{} differ: {added} added, {removed} removed, {changed} changed\n", diff.stacks.len(), if diff.stacks.len() == 1 { "" } else { "s" }));
+    out.push_str(&format!(
+        "{} stack{} differ: {added} added, {removed} removed, {changed} changed\n",
+        diff.stacks.len(),
+        if diff.stacks.len() == 1 { "" } else { "s" }
+    ));
     out
 }
 
@@ -165,7 +235,13 @@ mod tests {
 
     #[test]
     fn a_param_given_twice_names_the_two_builds() {
-        let s = split_sides(&args(&["env=gamma", "examples/canvalo", "env=prod", "branch=dev"])).unwrap();
+        let s = split_sides(&args(&[
+            "env=gamma",
+            "examples/canvalo",
+            "env=prod",
+            "branch=dev",
+        ]))
+        .unwrap();
         assert_eq!(s.path, PathBuf::from("examples/canvalo"));
         let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
         assert_eq!(s.a, vec![pair("env", "gamma"), pair("branch", "dev")]);
@@ -180,7 +256,11 @@ mod tests {
     fn text_without_colour() {
         let project = "param env: \"gamma\" | \"prod\"\nresource Q: AWS::SQS::Queue { QueueName: \"q-${env}\" }\nif env == \"prod\" {\n  resource D: AWS::SQS::Queue {}\n}\n";
         let loader = cvl::MemoryLoader::new().with("main.cvl", project);
-        let build = |env: &str| cvl::build(&loader, "main.cvl", &[("env".into(), env.into())]).output.expect("builds");
+        let build = |env: &str| {
+            cvl::build(&loader, "main.cvl", &[("env".into(), env.into())])
+                .output
+                .expect("builds")
+        };
         let diff = cvl::cfn::diff::diff(&build("gamma"), &build("prod"));
         let text = render_text(&diff, "env=gamma", "env=prod", false);
         assert_eq!(
@@ -189,6 +269,9 @@ mod tests {
         );
         assert!(render_text(&diff, "a", "b", true).contains("\x1b[32m+\x1b[0m Resources.D"));
         let same = cvl::cfn::diff::diff(&build("gamma"), &build("gamma"));
-        assert_eq!(render_text(&same, "a", "b", false), "--- a\n+++ b\nno differences\n");
+        assert_eq!(
+            render_text(&same, "a", "b", false),
+            "--- a\n+++ b\nno differences\n"
+        );
     }
 }

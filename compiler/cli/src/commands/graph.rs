@@ -24,13 +24,22 @@ pub fn run(args: GraphArgs) -> u8 {
     };
     let loader = DiskLoader::new(&project.root);
     let result = cvl::build(&loader, &project.entry, &target.params);
-    let Some(output) = result.output.filter(|_| !result.diagnostics.iter().any(|d| d.is_error())) else {
+    let Some(output) = result
+        .output
+        .filter(|_| !result.diagnostics.iter().any(|d| d.is_error()))
+    else {
         reporter.diagnostics(&result.diagnostics, &result.sources);
-        reporter.note(&format!("the build failed: {}", count_summary(&result.diagnostics)));
+        reporter.note(&format!(
+            "the build failed: {}",
+            count_summary(&result.diagnostics)
+        ));
         return EXIT_SOURCE_ERRORS;
     };
     if !result.diagnostics.is_empty() {
-        reporter.note(&format!("the build has {} (`cvl check` shows them)", count_summary(&result.diagnostics)));
+        reporter.note(&format!(
+            "the build has {} (`cvl check` shows them)",
+            count_summary(&result.diagnostics)
+        ));
     }
     let graph = cvl::cfn::graph::graph(&output);
     let text = match args.format {
