@@ -342,12 +342,10 @@ fn the_language_server_survives_thousands_of_random_edits_and_requests() {
     abuse_language_server(false);
 }
 
-/// A body that is not JSON ends the session: tower-lsp-server 0.23 answers it with a parse
-/// error, but its framed reader (tokio-util) ends the stream after any decoding error, so the
-/// server stops reading and exits. Editors then lose every language feature until a restart.
-/// Ignored until `cvl_lsp::serve` drops undecodable bodies before tower-lsp-server sees them.
+/// A body that is not JSON used to end the session: tower-lsp-server 0.23's framed reader ends
+/// the stream after any decoding error. `cvl_lsp::serve` now drops such frames before it reads
+/// them (`lsp/src/framing.rs`).
 #[test]
-#[ignore = "known: one body that is not JSON ends the language server (see docs/reliability.md)"]
 fn the_language_server_survives_bodies_that_are_not_json() {
     abuse_language_server(true);
 }

@@ -8,6 +8,7 @@
 //! [tower-lsp-server]: https://docs.rs/tower-lsp-server
 
 mod convert;
+mod framing;
 mod server;
 
 pub use server::Backend;
@@ -19,6 +20,9 @@ pub fn run() -> u8 {
         Err(_) => return 2,
     };
     runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // a read of stdin may still be waiting on a blocking thread (the client keeps stdin open
+    // after `exit`): do not wait for it
+    runtime.shutdown_background();
     0
 }
 
@@ -28,6 +32,17 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
+    // the server reads checked frames from a pipe (see `framing.rs`)
+    let (checked, server_input) = tokio::io::duplex(64 * 1024);
+    let forward = async {
+        framing::forward_valid_frames(input, checked).await;
+        // the pipe is closed: the server ends once it has read what is left
+        std::future::pending::<()>().await;
+    };
     let (service, socket) = tower_lsp_server::LspService::new(Backend::new);
-    tower_lsp_server::Server::new(input, output, socket).serve(service).await;
+    let server = tower_lsp_server::Server::new(server_input, output, socket).serve(service);
+    tokio::select! {
+        () = server => {}
+        () = forward => {}
+    }
 }
