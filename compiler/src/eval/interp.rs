@@ -614,8 +614,11 @@ impl<'a> Interp<'a> {
                 let iterable = self.eval(&block.iterable, scope)?;
                 let elements = self.expect_list(iterable, &block.iterable, scope)?;
                 let mut children = Vec::new();
+                // positions in an inner `for` are padded to the width of its length, so that
+                // (1, 11) and (11, 1) in a 20-by-20 grid give `X111` and `X1101`, not `X111` twice
+                let width = if ctx.suffix.is_empty() { 0 } else { elements.len().to_string().len() };
                 for (position, element) in elements.iter().enumerate() {
-                    let child_ctx = DeclCtx { suffix: format!("{}{}", ctx.suffix, position + 1), ..ctx.clone() };
+                    let child_ctx = DeclCtx { suffix: format!("{}{:0width$}", ctx.suffix, position + 1), ..ctx.clone() };
                     let child = self.new_scope(Some(scope), module, Some(child_ctx));
                     self.mark_block_child(index, child);
                     self.bind(child, &block.var.name, element.clone(), block.var.span);
