@@ -1,6 +1,6 @@
 //! `cvl build`: templates and manifest, written all at once or not at all.
 
-use super::{elapsed, locate, split_args};
+use super::{elapsed, open_target};
 use crate::disk_loader::{DiskLoader, io_reason};
 use crate::render::{Reporter, count_summary};
 use crate::{BuildArgs, EXIT_SOURCE_ERRORS, EXIT_USAGE, TemplateFormat};
@@ -12,19 +12,9 @@ pub fn run(args: BuildArgs) -> u8 {
     let started = Instant::now();
     let reporter = Reporter::new(args.message_format);
     recover_output(&args.out);
-    let target = match split_args(&args.args) {
-        Ok(t) => t,
-        Err(message) => {
-            reporter.io_error(&message, None);
-            return EXIT_USAGE;
-        }
-    };
-    let project = match locate(&target.path) {
-        Ok(p) => p,
-        Err(message) => {
-            reporter.io_error(&message, Some(&target.path.display().to_string()));
-            return EXIT_USAGE;
-        }
+    let (target, project) = match open_target(&args.args, &reporter) {
+        Ok(opened) => opened,
+        Err(status) => return status,
     };
     let loader = DiskLoader::new(&project.root);
     let result = cvl::build(&loader, &project.entry, &target.params);

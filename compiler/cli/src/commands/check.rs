@@ -1,28 +1,18 @@
 //! `cvl check`: everything `build` checks, for every value of each unset literal-union param,
 //! without writing.
 
-use super::{elapsed, locate, split_args};
+use super::{elapsed, open_target};
 use crate::disk_loader::DiskLoader;
 use crate::render::{Reporter, count_summary};
-use crate::{CheckArgs, EXIT_SOURCE_ERRORS, EXIT_USAGE};
+use crate::{CheckArgs, EXIT_SOURCE_ERRORS};
 use std::time::Instant;
 
 pub fn run(args: CheckArgs) -> u8 {
     let started = Instant::now();
     let reporter = Reporter::new(args.message_format);
-    let target = match split_args(&args.args) {
-        Ok(t) => t,
-        Err(message) => {
-            reporter.io_error(&message, None);
-            return EXIT_USAGE;
-        }
-    };
-    let project = match locate(&target.path) {
-        Ok(p) => p,
-        Err(message) => {
-            reporter.io_error(&message, Some(&target.path.display().to_string()));
-            return EXIT_USAGE;
-        }
+    let (target, project) = match open_target(&args.args, &reporter) {
+        Ok(opened) => opened,
+        Err(status) => return status,
     };
     let loader = DiskLoader::new(&project.root);
     let result = cvl::check(&loader, &project.entry, &target.params);

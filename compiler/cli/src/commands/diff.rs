@@ -69,12 +69,9 @@ pub fn run(args: DiffArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let project = match locate(&sides.path) {
+    let project = match locate(&sides.path, &reporter) {
         Ok(p) => p,
-        Err(message) => {
-            reporter.io_error(&message, Some(&sides.path.display().to_string()));
-            return EXIT_USAGE;
-        }
+        Err(status) => return status,
     };
     let loader = DiskLoader::new(&project.root);
     let mut outputs = Vec::new();

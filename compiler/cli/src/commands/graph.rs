@@ -1,26 +1,16 @@
 //! `cvl graph PATH [NAME=VALUE]... [--format dot|mermaid|json]`: the resource graph of one
 //! build on stdout. The compiler draws it (`cvl::cfn::graph`); this only prints.
 
-use super::{locate, split_args};
+use super::open_target;
 use crate::disk_loader::DiskLoader;
 use crate::render::{Reporter, count_summary};
-use crate::{EXIT_SOURCE_ERRORS, EXIT_USAGE, GraphArgs, GraphFormat};
+use crate::{EXIT_SOURCE_ERRORS, GraphArgs, GraphFormat};
 
 pub fn run(args: GraphArgs) -> u8 {
     let reporter = Reporter::new(args.message_format);
-    let target = match split_args(&args.args) {
-        Ok(t) => t,
-        Err(message) => {
-            reporter.io_error(&message, None);
-            return EXIT_USAGE;
-        }
-    };
-    let project = match locate(&target.path) {
-        Ok(p) => p,
-        Err(message) => {
-            reporter.io_error(&message, Some(&target.path.display().to_string()));
-            return EXIT_USAGE;
-        }
+    let (target, project) = match open_target(&args.args, &reporter) {
+        Ok(opened) => opened,
+        Err(status) => return status,
     };
     let loader = DiskLoader::new(&project.root);
     let result = cvl::build(&loader, &project.entry, &target.params);

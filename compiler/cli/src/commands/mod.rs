@@ -8,8 +8,10 @@ pub mod graph;
 pub mod lsp;
 pub mod params;
 
+use crate::EXIT_USAGE;
 use crate::disk_loader::Project;
-use std::path::PathBuf;
+use crate::render::Reporter;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// PATH and NAME=VALUE arguments, as given to `build` and `check`.
@@ -54,9 +56,23 @@ pub fn split_args(args: &[String]) -> Result<Target, String> {
     })
 }
 
-/// Finds the project of a command: the error is already a message for the user.
-pub fn locate(path: &std::path::Path) -> Result<Project, String> {
-    Project::locate(path)
+/// Finds the project at `path`; a problem is reported and becomes the exit status (usage).
+pub fn locate(path: &Path, reporter: &Reporter) -> Result<Project, u8> {
+    Project::locate(path).map_err(|message| {
+        reporter.io_error(&message, Some(&path.display().to_string()));
+        EXIT_USAGE
+    })
+}
+
+/// Reads the PATH and NAME=VALUE arguments of `build`, `check` and `graph` and finds the
+/// project; a problem is reported and becomes the exit status (usage).
+pub fn open_target(args: &[String], reporter: &Reporter) -> Result<(Target, Project), u8> {
+    let target = split_args(args).map_err(|message| {
+        reporter.io_error(&message, None);
+        EXIT_USAGE
+    })?;
+    let project = locate(&target.path, reporter)?;
+    Ok((target, project))
 }
 
 /// `12 ms`, `1.4 s`

@@ -3,17 +3,14 @@
 use super::locate;
 use crate::disk_loader::DiskLoader;
 use crate::render::{Reporter, count_summary};
-use crate::{EXIT_SOURCE_ERRORS, EXIT_USAGE, ParamsArgs, ParamsFormat};
+use crate::{EXIT_SOURCE_ERRORS, ParamsArgs, ParamsFormat};
 use cvl::ParamInfo;
 
 pub fn run(args: ParamsArgs) -> u8 {
     let reporter = Reporter::new(args.message_format);
-    let project = match locate(&args.path) {
+    let project = match locate(&args.path, &reporter) {
         Ok(p) => p,
-        Err(message) => {
-            reporter.io_error(&message, Some(&args.path.display().to_string()));
-            return EXIT_USAGE;
-        }
+        Err(status) => return status,
     };
     let loader = DiskLoader::new(&project.root);
     let result = cvl::params(&loader, &project.entry);
