@@ -5,6 +5,7 @@
 use super::builtins;
 use super::error;
 use super::items::Checker;
+use super::narrow;
 use super::scope::{self, DeclKind};
 use super::ty::{self, ComponentTy, Field, RecordMismatch, Ty};
 use super::{Symbol, SymbolKind};
@@ -238,9 +239,27 @@ impl Checker<'_> {
         expected: Option<&Ty>,
     ) -> Ty {
         self.check(condition, Some(&Ty::Bool));
-        let a = self.check(then_branch, expected);
-        let b = self.check(else_branch, expected);
+        let facts = narrow::facts(condition);
+        let a = self.with_non_null(&facts.when_true, |c| c.check(then_branch, expected));
+        let b = self.with_non_null(&facts.when_false, |c| c.check(else_branch, expected));
         ty::join(vec![a, b])
+    }
+
+    /// Runs `f` with `names` of optional type seen as not null (see `narrow.rs`).
+    fn with_non_null<T>(&mut self, names: &[&str], f: impl FnOnce(&mut Self) -> T) -> T {
+        let mark = self.locals.len();
+        for name in names {
+            let current = match self.local(name) {
+                Some(t) => Some(t.clone()),
+                None => self.lookup(self.scope, name).map(|id| self.decl_ty(id)),
+            };
+            if let Some(t) = current.filter(ty::is_optional) {
+                self.locals.push(((*name).to_string(), ty::non_null(&t)));
+            }
+        }
+        let result = f(self);
+        self.locals.truncate(mark);
+        result
     }
 
     fn range(&mut self, start: &Expr, end: &Expr) -> Ty {
@@ -951,7 +970,7 @@ impl Checker<'_> {
 
     fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span) -> Ty {
         match op {
-            BinaryOp::And | BinaryOp::Or => self.logic(lhs, rhs),
+            BinaryOp::And | BinaryOp::Or => self.logic(op, lhs, rhs),
             BinaryOp::Coalesce => self.coalesce(lhs, rhs),
             BinaryOp::Eq | BinaryOp::Ne => self.equality(lhs, rhs),
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
@@ -963,9 +982,12 @@ impl Checker<'_> {
         }
     }
 
-    fn logic(&mut self, lhs: &Expr, rhs: &Expr) -> Ty {
+    fn logic(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr) -> Ty {
         self.check(lhs, Some(&Ty::Bool));
-        self.check(rhs, Some(&Ty::Bool));
+        // `a != null && a > 1`: the right side runs only when the left one held (or failed)
+        let facts = narrow::facts(lhs);
+        let proven = if op == BinaryOp::And { facts.when_true } else { facts.when_false };
+        self.with_non_null(&proven, |c| c.check(rhs, Some(&Ty::Bool)));
         Ty::Bool
     }
 

@@ -31,6 +31,7 @@ mod builtins;
 mod check;
 mod error;
 mod items;
+mod narrow;
 mod resource;
 mod scope;
 pub mod ty;
