@@ -7,7 +7,7 @@
 // first. Within a column, resources are ordered by the rows of what they refer to (then by
 // declaration order), which keeps most edges short and uncrossed.
 
-export const SIZES = Object.freeze({ nodeW: 196, nodeH: 40, gapX: 56, gapY: 10, pad: 14, head: 26, stackGap: 18 });
+export const SIZES = Object.freeze({ nodeW: 196, nodeH: 40, gapX: 84, gapY: 10, pad: 14, head: 26, stackGap: 18 });
 
 const key = (stack, id) => `${stack}\u0000${id}`;
 

@@ -244,10 +244,14 @@ test('hover and completion come from the compiler', { timeout: TEST_MS }, async 
   assert.ok((await tip.textContent()).includes(type[1]), await tip.textContent());
   assert.ok((await tip.locator('pre.doc-code').count()) > 0, 'the code block is drawn as code');
   await page.mouse.move(0, 0);
-  // completion after `.`: the attributes of a resource
-  const name = /resource (\w+): AWS::S3::Bucket/.exec(text)?.[1];
-  assert.ok(name, 'the starter declares a bucket');
-  await typeAtEnd(page, `\nlet probe = ${name}.`);
+  // completion after `.`: the attributes of a resource (retype the `.` of `Assets.Arn`)
+  const use = /(\w+)\.Arn\b/.exec(text);
+  assert.ok(use, 'the starter reads an attribute');
+  const end = await page.evaluate((pos) => window.playground.coordsAt(pos), use.index + use[0].length);
+  await page.mouse.click(end.x, end.y);
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
+  assert.ok((await code(page)).includes(`${use[1]}\n`), 'the attribute was deleted');
+  await page.keyboard.type('.');
   const list = page.locator('.cm-tooltip-autocomplete');
   await list.waitFor();
   await page.locator('.cm-tooltip-autocomplete li', { hasText: 'Arn' }).first().waitFor();
