@@ -95,6 +95,9 @@ export function renderGraph(container, graph, { onSelect, describe }) {
     });
     svg.append(g);
   }
-  container.append(svg);
+  const legend = document.createElement('p');
+  legend.className = 'graph-legend';
+  legend.textContent = `${layout.nodes.length} resources, ${layout.edges.length} references. An arrow points from a resource to what it refers to (dashed: an import from another stack). Click a resource to see it in the source.`;
+  container.append(legend, svg);
   return layout;
 }

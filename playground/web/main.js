@@ -519,6 +519,7 @@ function renderOutput() {
       : 'Compiling…';
   $('stale').hidden = !(state.failed && state.output);
   $('output').classList.toggle('is-stale', state.failed && Boolean(state.output));
+  $('graph').classList.toggle('is-stale', state.failed && Boolean(state.output));
   const built = state.failed ? 'build failed' : `${stacks} stack${stacks === 1 ? '' : 's'}`;
   $('status').textContent = state.ms === null ? '' : `${built} · ${Math.round(state.ms)} ms`;
   $('download').disabled = !state.output;
