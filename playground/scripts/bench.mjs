@@ -45,7 +45,7 @@ const params = { env };
 const wasmPath = path.join(playground, 'dist-npm/cvl_playground_bg.wasm');
 const wasm = fs.readFileSync(wasmPath);
 const gz = zlib.gzipSync(wasm, { level: 9 }).length;
-console.log(`wasm: ${wasm.length} bytes raw (${(wasm.length / 1e6).toFixed(2)} MB), ${gz} bytes gzip -9 (${(gz / 1e6).toFixed(3)} MB)`);
+console.log(`wasm: ${wasm.length} bytes raw (${(wasm.length / 1e6).toFixed(2)} MB), ${gz} bytes gzipped by node's zlib at level 9 (${(gz / 1e6).toFixed(3)} MB; scripts/build-wasm prints gzip -9's)`);
 
 // --- node --------------------------------------------------------------------------------------
 const cvl = await import(pathToFileURL(path.join(playground, 'dist-npm/node.js')).href);
