@@ -75,7 +75,7 @@ export function renderGraph(container, graph, { onSelect, describe }) {
     });
     g.append(el('title', {}, `${n.id}\n${n.type}\n${describe(n)}`));
     g.append(el('rect', { width: n.w, height: n.h, rx: 6 }));
-    g.append(el('text', { x: 10, y: 17, class: 'id' }, clip(n.id, 26)));
+    g.append(el('text', { x: 10, y: 17, class: 'id' }, clip(n.id, 24)));
     g.append(el('text', { x: 10, y: 32, class: 'type' }, clip(shortType(n.type), 32)));
     const hot = (on) => {
       g.classList.toggle('hot', on);
