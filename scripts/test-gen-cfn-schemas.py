@@ -69,8 +69,8 @@ def test_regenerates_byte_identical() -> None:
             if name != gen.INDEX_FILE and (Path(tmp) / gen.INDEX_FILE).read_bytes() == (COMMITTED / gen.INDEX_FILE).read_bytes():
                 raise AssertionError(
                     f"{name} differs but the JSON of every type is identical (index.tsv hashes match): "
-                    f"this Python's zlib ({zlib.ZLIB_RUNTIME_VERSION}) deflates differently from the one "
-                    f"named in {gen.NOTICE_FILE}. Regenerate and commit, or use that zlib."
+                    f"this zopfli ({gen.zopfli.__version__}) deflates differently from the one named in "
+                    f"{gen.NOTICE_FILE}. Regenerate and commit, or use that zopfli."
                 )
             raise AssertionError(f"{name} differs from the committed one: run scripts/gen-cfn-schemas.py")
         # And the committed data decodes to the same as a fresh run.

@@ -27,7 +27,7 @@ pub mod types;
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use loader::{Loader, MemoryLoader};
 pub use project::{
-    BuildOutput, BuildResult, CheckResult, ParamInfo, ParamsResult, StackTemplate, build, check,
-    params,
+    BuildOutput, BuildResult, CheckResult, ParamInfo, ParamsResult, ResourceOrigin, SourcePlace,
+    StackTemplate, build, check, params,
 };
 pub use source::{LineIndex, Span};

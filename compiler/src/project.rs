@@ -21,6 +21,26 @@ pub struct BuildOutput {
     /// `manifest.json`: stacks in deploy order, their parameters, outputs and exports, and the
     /// values of the build's params.
     pub manifest: serde_json::Value,
+    /// Where each resource of the stacks is declared (not part of any template).
+    pub origins: Vec<ResourceOrigin>,
+}
+
+/// A place in a file of the project (`main.cvl`, `std/vpc.cvl`): a byte range of its text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourcePlace {
+    pub file: String,
+    pub span: crate::source::Span,
+}
+
+/// Where a resource of the output is declared: the name in its `resource` declaration, and the
+/// component instances it was declared through, outermost first (empty for a resource written
+/// directly in a stack).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResourceOrigin {
+    pub stack: String,
+    pub logical_id: String,
+    pub decl: SourcePlace,
+    pub via: Vec<SourcePlace>,
 }
 
 /// The result of [`build`]: output only when there is no error. `sources` holds the text of

@@ -23,5 +23,11 @@ export function wrap(raw) {
     format(text, file = 'main.cvl') {
       return JSON.parse(raw.format(file, text));
     },
+    hover(files, file, offset) {
+      return JSON.parse(raw.hover(filesJson(files), file, offset));
+    },
+    complete(files, file, offset) {
+      return JSON.parse(raw.complete(filesJson(files), file, offset));
+    },
   };
 }

@@ -38,7 +38,71 @@ export interface CompileResult {
   stacks: StackTemplate[];
   /** manifest.json's text as `cvl build` writes it; null when there are errors. */
   manifest: string | null;
+  /** The resource graph of the build (what `cvl graph` prints); null when there are errors. */
+  graph: Graph | null;
   diagnostics: Diagnostic[];
+}
+
+/** A place in a file of the project. */
+export interface SourcePlace {
+  /** The file id (`main.cvl`, `std/vpc.cvl`). */
+  file: string;
+  /** 1-based; the column counts characters. Null when the file's text is not known. */
+  line: number | null;
+  column: number | null;
+  /** UTF-16 offsets into the file's text. */
+  start: number | null;
+  end: number | null;
+}
+
+export interface GraphNode {
+  /** The logical ID. */
+  id: string;
+  /** The CloudFormation type, `AWS::S3::Bucket`. */
+  type: string;
+  /** The name in the resource's `resource` declaration (possibly in a `std/` module). */
+  decl: SourcePlace | null;
+  /** The component instances (`let api = ecs.Service {...}`) it was declared through, outermost first. */
+  via: SourcePlace[];
+}
+
+export interface GraphEdge {
+  /** The resource that refers... */
+  from: { stack: string; id: string };
+  /** ...to this one (which CloudFormation creates first). */
+  to: { stack: string; id: string };
+  /** How: `Ref`, `GetAtt`, `Sub`, `DependsOn`, `import` (an export of another stack). */
+  kinds: string[];
+}
+
+export interface Graph {
+  /** In deploy order. */
+  stacks: { name: string; nodes: GraphNode[] }[];
+  edges: GraphEdge[];
+}
+
+export interface HoverResult {
+  /** Markdown: a `cvl` code block (the declaration or type), then the docs. */
+  text: string;
+  /** The UTF-16 range of the name the hover is about. */
+  start: number;
+  end: number;
+}
+
+export interface CompletionItem {
+  label: string;
+  kind: 'keyword' | 'variable' | 'function' | 'module' | 'component' | 'resource' | 'resource-type' | 'type' | 'property' | 'field' | 'value' | 'param' | 'stack';
+  /** A type, or what the item is. */
+  detail: string | null;
+  /** Markdown. */
+  doc: string | null;
+  /** The text to insert when it is not the label. */
+  insert: string | null;
+  /** The key to sort by (required properties first). */
+  sort: string;
+  /** The UTF-16 range the item replaces (the word being typed). */
+  start: number;
+  end: number;
 }
 
 export interface ParamInfo {
@@ -81,3 +145,9 @@ export function toYaml(template: string | object): string;
 
 /** One file in the canonical layout (what `cvl fmt` writes). */
 export function format(text: string, file?: string): FormatResult;
+
+/** What the name at `offset` (UTF-16) of `file` is: declaration, type and docs; null if nothing. */
+export function hover(files: Files, file: string, offset: number): HoverResult | null;
+
+/** What can be written at `offset` (UTF-16) of `file`: names, members after `.`, properties, values. */
+export function complete(files: Files, file: string, offset: number): CompletionItem[];

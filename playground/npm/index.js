@@ -23,3 +23,5 @@ export const compile = (files, params, entry) => ready().compile(files, params, 
 export const params = (files, entry) => ready().params(files, entry);
 export const toYaml = (template) => ready().toYaml(template);
 export const format = (text, file) => ready().format(text, file);
+export const hover = (files, file, offset) => ready().hover(files, file, offset);
+export const complete = (files, file, offset) => ready().complete(files, file, offset);

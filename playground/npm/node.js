@@ -12,3 +12,5 @@ export const compile = (files, params, entry) => api.compile(files, params, entr
 export const params = (files, entry) => api.params(files, entry);
 export const toYaml = (template) => api.toYaml(template);
 export const format = (text, file) => api.format(text, file);
+export const hover = (files, file, offset) => api.hover(files, file, offset);
+export const complete = (files, file, offset) => api.complete(files, file, offset);

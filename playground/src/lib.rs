@@ -4,10 +4,15 @@
 //!
 //! - `compile(files_json, entry, params_json)`: `files_json` is `{"main.cvl": "...", ...}`
 //!   (project-relative `/`-separated paths), `params_json` is `{"env": "gamma"}` (or empty).
-//!   Returns `{"stacks": [{"name", "template"}], "manifest": "<text>" | null, "diagnostics": [...]}`.
+//!   Returns `{"stacks": [{"name", "template"}], "manifest": "<text>" | null, "graph": {...} |
+//!   null, "diagnostics": [...]}`; `graph` is the resource graph with where each resource is
+//!   declared ([`graph::graph_json`]).
 //! - `params(files_json, entry)`: `{"params": [{"name", "type", "allowed", "default", "doc"}],
 //!   "diagnostics": [...]}`.
 //! - `to_yaml(json_text)`: a template as YAML, as `cvl build --format yaml` writes it.
+//! - `hover(files_json, file, offset)`: `{"text": "<markdown>", "start", "end"}` or `null`, and
+//!   `complete(files_json, file, offset)`: `[{label, kind, detail, doc, insert, sort, start,
+//!   end}]`: the compiler's IDE functions ([`ide`]); offsets are UTF-16.
 //! - `format(file, text)`: `{"text": "<canonical source>" | null, "diagnostics": [...]}`, the
 //!   file as the compiler's printer writes it (`cvl::syntax::print_file`); `text` is null when
 //!   the file does not parse (the syntax errors are the diagnostics).
@@ -16,9 +21,17 @@
 //! as in `cvl --message-format json` (1-based, columns in characters), plus `start`/`end`
 //! (UTF-16 offsets into the file's text, for editors) and `replacement` (a quick fix).
 
+mod graph;
+mod ide;
+mod positions;
+
 use cvl::{Diagnostic, LineIndex, MemoryLoader};
+use positions::utf16_offset;
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
+
+/// The entry file of a project the page sends.
+pub const ENTRY: &str = "main.cvl";
 
 /// File id to text, as the compiler's results carry them.
 type Sources<'a> = dyn Fn(&str) -> Option<String> + 'a;
@@ -29,7 +42,7 @@ pub fn compile(files_json: &str, entry: &str, params_json: &str) -> String {
     let (loader, params) = match (read_files(files_json), read_params(params_json)) {
         (Ok(l), Ok(p)) => (l, p),
         (Err(e), _) | (_, Err(e)) => {
-            return json!({ "stacks": [], "manifest": null, "diagnostics": [input_error(&e)] })
+            return json!({ "stacks": [], "manifest": null, "graph": null, "diagnostics": [input_error(&e)] })
                 .to_string();
         }
     };
@@ -41,7 +54,7 @@ pub fn compile(files_json: &str, entry: &str, params_json: &str) -> String {
         .map(|d| diagnostic_json(d, &sources))
         .collect();
     let failed = result.diagnostics.iter().any(|d| d.is_error());
-    let (stacks, manifest) = match &result.output {
+    let (stacks, manifest, graph) = match &result.output {
         Some(output) if !failed => (
             output
                 .stacks
@@ -49,10 +62,11 @@ pub fn compile(files_json: &str, entry: &str, params_json: &str) -> String {
                 .map(|s| json!({ "name": s.name, "template": cvl::project::to_json_string(&s.template) }))
                 .collect(),
             Value::String(cvl::project::to_json_string(&output.manifest)),
+            graph::graph_json(&cvl::cfn::graph::graph(output), &sources),
         ),
-        _ => (Vec::new(), Value::Null),
+        _ => (Vec::new(), Value::Null, Value::Null),
     };
-    json!({ "stacks": stacks, "manifest": manifest, "diagnostics": diagnostics }).to_string()
+    json!({ "stacks": stacks, "manifest": manifest, "graph": graph, "diagnostics": diagnostics }).to_string()
 }
 
 /// The params of a project held in memory.
@@ -78,6 +92,24 @@ pub fn to_yaml(json_text: &str) -> String {
     serde_json::from_str::<Value>(json_text)
         .map(|v| cvl::cfn::yaml::to_yaml_string(&v))
         .unwrap_or_default()
+}
+
+/// What the name at `offset` (UTF-16) of `file` is. See the crate docs for the shape.
+#[wasm_bindgen]
+pub fn hover(files_json: &str, file: &str, offset: usize) -> String {
+    match read_files(files_json) {
+        Ok(loader) => ide::hover(&loader, file, offset).to_string(),
+        Err(_) => Value::Null.to_string(),
+    }
+}
+
+/// The completions at `offset` (UTF-16) of `file`. See the crate docs for the shape.
+#[wasm_bindgen]
+pub fn complete(files_json: &str, file: &str, offset: usize) -> String {
+    match read_files(files_json) {
+        Ok(loader) => ide::complete(&loader, file, offset).to_string(),
+        Err(_) => "[]".to_string(),
+    }
 }
 
 /// One file in the canonical layout. See the crate docs for the shape.
@@ -175,14 +207,6 @@ fn diagnostic_json(d: &Diagnostic, sources: &Sources<'_>) -> Value {
     })
 }
 
-/// The UTF-16 offset of a byte offset (clamped to the text and to a character boundary).
-fn utf16_offset(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    text[..offset].encode_utf16().count()
-}
 
 #[cfg(test)]
 mod tests {
@@ -215,8 +239,6 @@ mod tests {
     #[test]
     fn positions_for_editors() {
         let text = "é\nab";
-        assert_eq!(utf16_offset(text, 4), 3);
-        assert_eq!(utf16_offset(text, 1), 0);
         let d = Diagnostic::error(
             cvl::Code::SyntaxError,
             "main.cvl",
@@ -228,6 +250,22 @@ mod tests {
             (v["line"].clone(), v["column"].clone(), v["start"].clone()),
             (json!(2), json!(1), json!(2))
         );
+    }
+
+    #[test]
+    fn the_graph_points_at_declarations() {
+        let main = "stack app {\n  resource Logs: AWS::Logs::LogGroup { RetentionInDays: 7 }\n  resource Topic: AWS::SNS::Topic { DisplayName: \"${Logs}\" }\n}\n";
+        let files = json!({ "main.cvl": main }).to_string();
+        let out: Value = serde_json::from_str(&compile(&files, "main.cvl", "")).unwrap();
+        let nodes = &out["graph"]["stacks"][0]["nodes"];
+        assert_eq!(nodes[1]["id"], "Topic");
+        assert_eq!(nodes[1]["decl"]["line"], 3);
+        let start = nodes[1]["decl"]["start"].as_u64().unwrap() as usize;
+        assert_eq!(&main[start..start + 5], "Topic");
+        assert_eq!(out["graph"]["edges"][0]["from"]["id"], "Topic");
+        assert_eq!(out["graph"]["edges"][0]["kinds"], json!(["Sub"]));
+        let broken: Value = serde_json::from_str(&compile(r#"{"main.cvl": "stack {"}"#, "main.cvl", "")).unwrap();
+        assert_eq!(broken["graph"], Value::Null);
     }
 
     #[test]

@@ -1,13 +1,15 @@
-// Hover and completion in the editor: the extension points for the compiler's IDE functions.
+// Hover and completion in the editor, from the compiler's IDE functions (`cvl::ide` through the
+// glue's `hover` and `complete`, run in the worker; shapes in playground/README.md).
 //
-// Both ask the worker, which calls the glue's `hover` / `complete` when this build of the
-// compiler exports them (`caps.hover`, `caps.complete`; shapes in playground/README.md). Until
-// then hover shows nothing beyond the diagnostics, and completion offers the language's
-// keywords, built-in types and built-in functions (lexical facts, as the highlighter uses).
+// Completion opens while a word is typed and after a `.`; the compiler says what the items
+// replace and in which order they come (required properties first). Should the worker not offer
+// them (`caps`), hover shows nothing beyond the diagnostics and completion falls back to the
+// language's keywords, built-in types and built-in functions.
 import { hoverTooltip } from '@codemirror/view';
 import { autocompletion } from '@codemirror/autocomplete';
 import { syntaxTree } from '@codemirror/language';
 import { KEYWORDS, BUILTIN_TYPES, BUILTIN_FUNCTIONS } from './cvl-language.js';
+import { renderMarkdown } from './markdown.js';
 
 const lexicalOptions = [
   ...KEYWORDS.map((label) => ({ label, type: 'keyword' })),
@@ -22,27 +24,45 @@ function inTextOrComment(state, pos) {
   return /string|comment/i.test(node.name);
 }
 
+/// The compiler's items as CodeMirror options, in the compiler's order (its `sort` keys put
+/// required properties first): the boost keeps that order among equally good matches.
+function fromCompiler(items) {
+  const ranked = items.map((item, i) => ({ item, i })).sort((a, b) => (a.item.sort < b.item.sort ? -1 : a.item.sort > b.item.sort ? 1 : a.i - b.i));
+  return ranked.map(({ item }, rank) => ({
+    label: item.label,
+    type: item.kind,
+    detail: item.detail ?? undefined,
+    info: item.doc ? () => renderMarkdown(item.doc, 'cm-completion-doc') : undefined,
+    apply: item.insert ?? undefined,
+    boost: Math.max(-99, 99 - rank),
+  }));
+}
+
 /**
  * @param {() => {compiler: object, files: () => Record<string,string>, file: string}} context
  */
 export function ideExtensions(context) {
   const completion = async (ctx) => {
     const word = ctx.matchBefore(/[A-Za-z_][A-Za-z0-9_]*/);
-    if (!ctx.explicit && (!word || word.from === word.to)) return null;
+    const afterDot = !word && ctx.state.sliceDoc(ctx.pos - 1, ctx.pos) === '.';
+    if (!ctx.explicit && !afterDot && (!word || word.from === word.to)) return null;
     if (inTextOrComment(ctx.state, ctx.pos)) return null;
     const { compiler, files, file } = context();
+    let from = word ? word.from : ctx.pos;
     let options = null;
     if (compiler.caps.complete) {
       try {
         const items = await compiler.request('complete', { files: files(), file, offset: ctx.pos });
         if (Array.isArray(items)) {
-          options = items.map((i) => ({ label: i.label, type: i.kind, detail: i.detail ?? undefined, info: i.doc ?? undefined }));
+          if (items.length > 0 && Number.isInteger(items[0].start) && items[0].start <= ctx.pos) from = items[0].start;
+          options = fromCompiler(items);
         }
       } catch {
         // fall back to the lexical options
       }
     }
-    return { from: word ? word.from : ctx.pos, options: options ?? lexicalOptions, validFor: /^[A-Za-z0-9_]*$/ };
+    if (options === null && afterDot) return null;
+    return { from, options: options ?? lexicalOptions, validFor: /^[A-Za-z0-9_]*$/ };
   };
 
   const hover = hoverTooltip(async (view, pos) => {
@@ -60,10 +80,7 @@ export function ideExtensions(context) {
       end: info.end ?? pos,
       above: true,
       create() {
-        const dom = document.createElement('div');
-        dom.className = 'cm-hover-doc';
-        dom.textContent = info.text;
-        return { dom };
+        return { dom: renderMarkdown(info.text) };
       },
     };
   });

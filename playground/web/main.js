@@ -20,6 +20,7 @@ import { yaml as yamlMode } from '@codemirror/legacy-modes/mode/yaml';
 import { cvlLanguage, cvlHighlightStyle, countPlainComments } from './cvl-language.js';
 import { encodeShare, decodeShare, sharePayload } from './share.js';
 import { ideExtensions } from './ide.js';
+import { renderGraph } from './graph-view.js';
 
 /* global __WORKER_FILE__ */
 const ENTRY = 'main.cvl';
@@ -94,9 +95,9 @@ const state = {
   paramValues: {}, // values chosen in the selectors or given by the URL
   seq: 0, // bumped by every edit and every param change: older results are dropped
   diagnostics: [],
-  output: null, // the last successful build: { stacks, manifest, manifestYaml }
+  output: null, // the last successful build: { stacks, manifest, manifestYaml, graph }
   failed: false,
-  tab: null, // 'stack:<name>' or 'manifest'
+  tab: null, // 'stack:<name>', 'manifest' or 'graph'
   format: 'json',
   ms: null,
 };
@@ -276,7 +277,7 @@ async function compileNow(again = 0) {
   state.diagnostics = result.diagnostics;
   state.failed = result.diagnostics.some((d) => d.severity === 'error');
   state.ms = result.ms;
-  if (!state.failed) state.output = { stacks: result.stacks, manifest: result.manifest, manifestYaml: result.manifestYaml };
+  if (!state.failed) state.output = { stacks: result.stacks, manifest: result.manifest, manifestYaml: result.manifestYaml, graph: result.graph ?? null };
   renderDiagnostics();
   renderLint();
   renderOutput();
@@ -473,6 +474,8 @@ function outputFiles() {
 
 function renderOutput() {
   const files = outputFiles();
+  const graph = state.output?.graph ?? null;
+  if (graph) files.push({ key: 'graph', label: 'graph', file: 'the resource graph' });
   if (!files.some((f) => f.key === state.tab)) state.tab = files[0]?.key ?? null;
   const tabs = $('stack-tabs');
   tabs.replaceChildren();
@@ -485,6 +488,7 @@ function renderOutput() {
     b.title = f.file;
     b.textContent = f.label;
     if (f.key === 'manifest') b.classList.add('manifest');
+    if (f.key === 'graph') b.classList.add('graph-tab');
     b.onclick = () => {
       state.tab = f.key;
       renderOutput();
@@ -493,7 +497,15 @@ function renderOutput() {
     tabs.append(b);
   }
   const shown = files.find((f) => f.key === state.tab);
-  const text = shown?.text ?? '';
+  const showGraph = shown?.key === 'graph';
+  $('graph').hidden = !showGraph;
+  $('output').hidden = showGraph;
+  $('format-toggle').hidden = showGraph;
+  if (showGraph && drawnGraph !== graph) {
+    drawnGraph = graph;
+    renderGraph($('graph'), graph, { onSelect: revealResource, describe: (n) => placeText(sourcePlace(n)) });
+  }
+  const text = showGraph ? '' : shown?.text ?? '';
   if (outputView.state.doc.toString() !== text) {
     outputView.dispatch({ changes: { from: 0, to: outputView.state.doc.length, insert: text } });
   }
@@ -507,9 +519,32 @@ function renderOutput() {
       : 'Compiling…';
   $('stale').hidden = !(state.failed && state.output);
   $('output').classList.toggle('is-stale', state.failed && Boolean(state.output));
+  $('graph').classList.toggle('is-stale', state.failed && Boolean(state.output));
   const built = state.failed ? 'build failed' : `${stacks} stack${stacks === 1 ? '' : 's'}`;
   $('status').textContent = state.ms === null ? '' : `${built} · ${Math.round(state.ms)} ms`;
   $('download').disabled = !state.output;
+}
+
+let drawnGraph = null;
+
+/// Where a resource of the graph is shown in the editor: its declaration when that is in one of
+/// the project's files, else the innermost component instance in them that it comes from
+/// (a resource of a standard-library component shows the `let` that instantiates it).
+function sourcePlace(node) {
+  const open = (p) => p && p.start !== null && state.files.has(p.file);
+  if (open(node.decl)) return node.decl;
+  return [...(node.via ?? [])].reverse().find(open) ?? null;
+}
+
+const placeText = (p) => (p ? `${p.file}:${p.line}:${p.column}` : 'declared in the standard library');
+
+function revealResource(node) {
+  const place = sourcePlace(node);
+  if (!place) {
+    toast(`${node.id} is declared in ${node.decl?.file ?? 'the standard library'}, not in this project`);
+    return;
+  }
+  reveal(place);
 }
 
 function setFormat(format) {
@@ -753,6 +788,11 @@ async function main() {
     output: () => outputView.state.doc.toString(),
     files: currentFiles,
     examples: examples.map((e) => e.name),
+    cursor: () => ({ file: state.active, line: view.state.doc.lineAt(view.state.selection.main.head).number }),
+    coordsAt: (pos) => {
+      const c = view.coordsAtPos(pos);
+      return c ? { x: (c.left + c.right) / 2, y: (c.top + c.bottom) / 2 } : null;
+    },
   };
 }
 

@@ -7,15 +7,13 @@ import initWasm, * as raw from 'cvl-pkg';
 import { wrap } from '../npm/core.js';
 
 /* global __WASM_FILE__ */
-/// A glue export this build may not have (looked up by name: the bundler cannot know).
-const optional = (name) => (typeof raw[name] === 'function' ? raw[name] : null);
-const glue = { format: optional('format'), hover: optional('hover'), complete: optional('complete') };
+/// Whether the glue has an export (looked up by name: a stale playground/pkg may lack one).
+const has = (name) => typeof raw[name] === 'function';
 
 const ready = initWasm({ module_or_path: new URL(__WASM_FILE__, import.meta.url) }).then(() => {
   const api = wrap(raw);
-  // What this build of the compiler offers beyond compile/params/to_yaml. Hover and completion
-  // light up when the glue exports them (see playground/README.md, "Extension points").
-  const caps = { format: Boolean(glue.format), hover: Boolean(glue.hover), complete: Boolean(glue.complete) };
+  // What this build of the compiler offers beyond compile/params/to_yaml.
+  const caps = { format: has('format'), hover: has('hover'), complete: has('complete') };
   self.postMessage({ type: 'ready', caps });
   return { api, caps };
 });
@@ -44,12 +42,12 @@ const handlers = {
   format({ api, caps }, { text, file }) {
     return caps.format ? api.format(text, file) : null;
   },
-  // Extension points: the glue's JSON in, as is (shapes in playground/README.md).
-  hover({ caps }, { files, file, offset }) {
-    return caps.hover ? JSON.parse(glue.hover(JSON.stringify(files), file, offset)) : null;
+  // The compiler's IDE functions (shapes in playground/npm/index.d.ts).
+  hover({ api, caps }, { files, file, offset }) {
+    return caps.hover ? api.hover(files, file, offset) : null;
   },
-  complete({ caps }, { files, file, offset }) {
-    return caps.complete ? JSON.parse(glue.complete(JSON.stringify(files), file, offset)) : null;
+  complete({ api, caps }, { files, file, offset }) {
+    return caps.complete ? api.complete(files, file, offset) : null;
   },
 };
 

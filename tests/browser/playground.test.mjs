@@ -94,7 +94,7 @@ async function typeAtEnd(page, text) {
 test('loads the starter, shows each stack\'s template, and looks right at 1366x768', { timeout: TEST_MS }, async () => {
   const { page, errors } = await open();
   assert.equal(await page.locator('#example').inputValue(), 'hello');
-  assert.deepEqual(await page.locator('#stack-tabs .tab').allTextContents(), ['storage', 'web', 'manifest']);
+  assert.deepEqual(await page.locator('#stack-tabs .tab').allTextContents(), ['storage', 'web', 'manifest', 'graph']);
   assert.equal(await selectedTab(page), 'stack:storage');
   const template = JSON.parse(await output(page));
   assert.equal(template.Resources.Assets.Type, 'AWS::S3::Bucket');
@@ -187,13 +187,79 @@ test('every example loads by URL with its env, and shows what the compiler gives
       assert.equal(shownErrors, expected.diagnostics.filter((d) => d.severity === 'error').length);
       if (expected.stacks.length > 0) {
         const tabs = await page.locator('#stack-tabs .tab').allTextContents();
-        assert.deepEqual(tabs, [...expected.stacks.map((s) => s.name), 'manifest']);
+        assert.deepEqual(tabs, [...expected.stacks.map((s) => s.name), 'manifest', 'graph']);
         assert.ok((await output(page)) === expected.stacks[0].template, 'the page shows the template byte for byte');
       }
       assert.deepEqual(errors, []);
       await page.close();
     });
   }
+});
+
+test('the graph draws the example\'s resources; a click shows one\'s declaration in the editor', { timeout: TEST_MS }, async () => {
+  const { page, errors } = await open('?example=canvalo&env=gamma');
+  const files = await page.evaluate(() => window.playground.files());
+  const expected = JSON.parse(wasm.compile(JSON.stringify(files), 'main.cvl', JSON.stringify({ env: 'gamma' }))).graph;
+  assert.ok(expected && expected.stacks.length > 0, 'the example builds');
+  await page.locator('#stack-tabs .tab', { hasText: 'graph' }).click();
+  await page.locator('#graph svg').waitFor();
+  assert.equal(await page.locator('#output').isVisible(), false);
+  // one node per resource, one box per stack
+  const shown = await page.locator('#graph .graph-node').evaluateAll((gs) => gs.map((g) => `${g.dataset.stack}/${g.dataset.id}`));
+  const want = expected.stacks.flatMap((s) => s.nodes.map((n) => `${s.name}/${n.id}`));
+  assert.deepEqual([...shown].sort(), [...want].sort());
+  assert.equal(await page.locator('#graph .graph-stack').count(), expected.stacks.length);
+  assert.ok((await page.locator('#graph path.edge').count()) > 0, 'references are drawn');
+  await page.screenshot({ path: screenshot.replace(/(\.png)?$/, '-graph.png') });
+  // a resource declared in the example: the cursor lands on its `resource` line
+  const nodes = expected.stacks.flatMap((s) => s.nodes.map((n) => ({ ...n, stack: s.name })));
+  const direct = nodes.find((n) => n.decl && n.decl.file in files);
+  assert.ok(direct, 'some resource is declared in the example itself');
+  await page.locator(`#graph .graph-node[data-stack="${direct.stack}"][data-id="${direct.id}"]`).click();
+  assert.deepEqual(await page.evaluate(() => window.playground.cursor()), { file: direct.decl.file, line: direct.decl.line });
+  // a resource of a standard-library component: the `let` that instantiates it
+  const viaStd = nodes.find((n) => n.decl && n.decl.file.startsWith('std/') && n.via.some((v) => v.file in files));
+  if (viaStd) {
+    const site = [...viaStd.via].reverse().find((v) => v.file in files);
+    await page.locator(`#graph .graph-node[data-stack="${viaStd.stack}"][data-id="${viaStd.id}"]`).click();
+    assert.deepEqual(await page.evaluate(() => window.playground.cursor()), { file: site.file, line: site.line });
+    assert.ok(/^\s*let\s/.test(files[site.file].split('\n')[site.line - 1]), 'the line instantiates a component');
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('hover and completion come from the compiler', { timeout: TEST_MS }, async () => {
+  const { page, errors } = await open('?example=hello');
+  const text = await code(page);
+  // hover over a resource type: its CloudFormation doc
+  const type = /resource \w+: (AWS::[\w:]+)/.exec(text);
+  assert.ok(type, 'the starter declares a resource');
+  const offset = type.index + type[0].length - 3;
+  const box = await page.evaluate((pos) => window.playground.coordsAt(pos), offset);
+  assert.ok(box, 'the resource type is on screen');
+  await page.mouse.move(box.x, box.y);
+  const tip = page.locator('.cm-tooltip-hover .cm-hover-doc');
+  await tip.waitFor();
+  assert.ok((await tip.textContent()).includes(type[1]), await tip.textContent());
+  assert.ok((await tip.locator('pre.doc-code').count()) > 0, 'the code block is drawn as code');
+  await page.mouse.move(0, 0);
+  // completion after `.`: the attributes of a resource (retype the `.` of `Assets.Arn`)
+  const use = /(\w+)\.Arn\b/.exec(text);
+  assert.ok(use, 'the starter reads an attribute');
+  const end = await page.evaluate((pos) => window.playground.coordsAt(pos), use.index + use[0].length);
+  await page.mouse.click(end.x, end.y);
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
+  assert.ok((await code(page)).includes(`${use[1]}\n`), 'the attribute was deleted');
+  await page.keyboard.type('.');
+  const list = page.locator('.cm-tooltip-autocomplete');
+  await list.waitFor();
+  await page.locator('.cm-tooltip-autocomplete li', { hasText: 'Arn' }).first().waitFor();
+  const labels = await page.locator('.cm-tooltip-autocomplete .cm-completionLabel').allTextContents();
+  assert.ok(labels.includes('Arn'), labels.join(', '));
+  assert.ok(!labels.includes('stack'), 'members, not keywords');
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test('the share link carries the code and the params', { timeout: TEST_MS }, async () => {

@@ -300,8 +300,8 @@ if !prod {
     #[test]
     fn stacks_only_in_one_build_list_their_entries() {
         let stack = |name: &str, template: Json| crate::project::StackTemplate { name: name.into(), template };
-        let a = BuildOutput { stacks: vec![stack("old", serde_json::json!({ "Resources": { "T": { "Type": "AWS::SNS::Topic" } } }))], manifest: Json::Null };
-        let b = BuildOutput { stacks: vec![stack("new", serde_json::json!({ "Outputs": { "O": { "Value": "x" } } }))], manifest: Json::Null };
+        let a = BuildOutput { stacks: vec![stack("old", serde_json::json!({ "Resources": { "T": { "Type": "AWS::SNS::Topic" } } }))], manifest: Json::Null, origins: Vec::new() };
+        let b = BuildOutput { stacks: vec![stack("new", serde_json::json!({ "Outputs": { "O": { "Value": "x" } } }))], manifest: Json::Null, origins: Vec::new() };
         let d = diff(&a, &b);
         type Entry<'a> = (&'a str, &'a str, Option<&'a str>);
         let got: Vec<(&str, Status, Vec<Entry>)> = d

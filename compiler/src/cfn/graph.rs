@@ -2,9 +2,10 @@
 //! references as edges: `Ref`, `Fn::GetAtt`, the variables of `Fn::Sub`, `DependsOn`, and
 //! `Fn::ImportValue` of another stack's export. An edge goes from the resource that refers to
 //! the one it refers to (which CloudFormation creates first). Read from the templates alone,
-//! so it shows exactly what was built. Rendered as Graphviz DOT or Mermaid; no IO.
+//! so it shows exactly what was built; each node also carries where its resource is declared
+//! (from the build's origins). Rendered as Graphviz DOT or Mermaid; no IO.
 
-use crate::project::BuildOutput;
+use crate::project::{BuildOutput, SourcePlace};
 use serde::Serialize;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -51,6 +52,12 @@ pub struct Node {
     pub id: String,
     #[serde(rename = "type")]
     pub type_name: String,
+    /// Where the resource is declared (the name in its `resource` declaration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decl: Option<SourcePlace>,
+    /// The component instances it was declared through, outermost first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<SourcePlace>,
 }
 
 /// A resource, by stack index (into [`Graph::stacks`]) and logical ID.
@@ -81,6 +88,8 @@ pub fn graph(output: &BuildOutput) -> Graph {
             }
         }
     }
+    let origins: BTreeMap<(&str, &str), &crate::project::ResourceOrigin> =
+        output.origins.iter().map(|o| ((o.stack.as_str(), o.logical_id.as_str()), o)).collect();
     let mut stacks = Vec::new();
     let mut edges: BTreeMap<(usize, String, usize, String), Vec<EdgeKind>> = BTreeMap::new();
     let mut order: Vec<(usize, String, usize, String)> = Vec::new();
@@ -89,7 +98,15 @@ pub fn graph(output: &BuildOutput) -> Graph {
         let resources = stack.template.get("Resources").and_then(Json::as_object).unwrap_or(&empty);
         let nodes = resources
             .iter()
-            .map(|(id, r)| Node { id: id.clone(), type_name: r.get("Type").and_then(Json::as_str).unwrap_or_default().to_string() })
+            .map(|(id, r)| {
+                let origin = origins.get(&(stack.name.as_str(), id.as_str()));
+                Node {
+                    id: id.clone(),
+                    type_name: r.get("Type").and_then(Json::as_str).unwrap_or_default().to_string(),
+                    decl: origin.map(|o| o.decl.clone()),
+                    via: origin.map(|o| o.via.clone()).unwrap_or_default(),
+                }
+            })
             .collect();
         stacks.push(GraphStack { name: stack.name.clone(), nodes });
         for (id, resource) in resources {
@@ -308,6 +325,10 @@ stack app {
         let g = graph(&built());
         let stacks: Vec<(&str, Vec<&str>)> = g.stacks.iter().map(|s| (s.name.as_str(), s.nodes.iter().map(|n| n.id.as_str()).collect())).collect();
         assert_eq!(stacks, [("network", vec!["Vpc", "Subnet"]), ("app", vec!["Sg", "Logs", "Topic"])]);
+        for node in g.stacks.iter().flat_map(|s| &s.nodes) {
+            let decl = node.decl.as_ref().expect("every node knows its declaration");
+            assert_eq!((decl.file.as_str(), &PROJECT[decl.span.start..decl.span.end]), ("main.cvl", node.id.as_str()));
+        }
         assert_eq!(
             edge_list(&g),
             [

@@ -129,7 +129,8 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
         "params": param_values,
         "stacks": manifest_stacks,
     });
-    Some(BuildOutput { stacks, manifest })
+    let origins = crate::cfn::origins::origins(interp);
+    Some(BuildOutput { stacks, manifest, origins })
 }
 
 impl<'i, 'a> Lowering<'i, 'a> {

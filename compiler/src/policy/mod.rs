@@ -16,7 +16,7 @@
 mod config;
 mod data;
 mod iam;
-mod locate;
+pub(crate) mod locate;
 mod network;
 mod s3;
 mod secrets;
