@@ -171,10 +171,23 @@ local function session()
 
   -- format on save (the BufWritePre autocommand of cvl.lua)
   local prod_row = find(buf, "let prod = env")
-  vim.api.nvim_buf_set_lines(buf, prod_row, prod_row + 1, false, { "let   prod =env" })
+  local prod_line = vim.api.nvim_buf_get_lines(buf, prod_row, prod_row + 1, false)[1]
+  vim.api.nvim_buf_set_lines(buf, prod_row, prod_row + 1, false, { (prod_line:gsub("^let prod = env", "let   prod =env")) })
   vim.cmd("write")
   local saved = table.concat(vim.fn.readfile(file), "\n") .. "\n"
-  assert(saved == original, "the file is saved formatted")
+  assert(saved:find("\nlet prod = env ==", 1, true) and not saved:find("let   prod", 1, true), "the edited line is saved formatted")
+  -- the same as `cvl fmt` on the text before the edit (the example is not in canonical layout)
+  local copy = vim.fn.fnamemodify(file, ":h") .. "/fmt-copy.cvl"
+  vim.fn.writefile(vim.split(original, "\n", { plain = true }), copy, "b")
+  vim.fn.system({ "cvl", "fmt", copy })
+  assert(vim.v.shell_error == 0, "cvl fmt ran")
+  local expected = table.concat(vim.fn.readfile(copy), "\n") .. "\n"
+  if saved ~= expected then
+    local a, b = vim.split(saved, "\n"), vim.split(expected, "\n")
+    for i = 1, math.max(#a, #b) do
+      assert(a[i] == b[i], string.format("format on save writes what `cvl fmt` writes; line %d: %q vs %q", i, tostring(a[i]), tostring(b[i])))
+    end
+  end
   say("ok formatted on save")
 end
 
