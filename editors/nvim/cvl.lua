@@ -30,6 +30,7 @@ vim.api.nvim_create_autocmd("FileType", {
   pattern = "cvl",
   callback = function(args)
     vim.bo[args.buf].commentstring = "// %s"
+    vim.bo[args.buf].omnifunc = "v:lua.vim.lsp.omnifunc" -- completion with <C-x><C-o>
     local root = cvl_root(args.buf)
     local config = {
       name = "cvl",

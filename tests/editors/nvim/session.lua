@@ -91,6 +91,7 @@ local function session()
   local buf = vim.api.nvim_get_current_buf()
   assert(vim.bo[buf].filetype == "cvl", "filetype is `" .. vim.bo[buf].filetype .. "`, not cvl")
   assert(vim.bo[buf].commentstring == "// %s", "commentstring")
+  assert(vim.bo[buf].omnifunc == "v:lua.vim.lsp.omnifunc", "omnifunc")
   say("ok filetype cvl")
 
   wait(20000, function()
