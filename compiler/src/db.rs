@@ -417,8 +417,11 @@ pub fn evaluate_uncached<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> Bu
     BuildOutcome { output, diagnostics }
 }
 
+/// What `Interp::new` takes per module: its file id, its tree, its imports as module indexes.
+type InterpModule<'a> = (String, &'a ast::File, IndexMap<String, Option<usize>>);
+
 /// The interpreter's modules: the project's files in order, with their imports as module indexes.
-fn modules_of<'a>(db: &dyn Db, files: &[SourceFile], asts: &'a [Arc<ast::File>]) -> Vec<(String, &'a ast::File, IndexMap<String, Option<usize>>)> {
+fn modules_of<'a>(db: &dyn Db, files: &[SourceFile], asts: &'a [Arc<ast::File>]) -> Vec<InterpModule<'a>> {
     files
         .iter()
         .zip(asts.iter())
