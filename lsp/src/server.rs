@@ -11,12 +11,12 @@
 //! Files are named by their id (see `convert::Paths`). Open documents are the editor's text;
 //! other files are read from disk when an open file imports them, and read again when the
 //! client reports them changed on disk (`workspace/didChangeWatchedFiles`, registered for
-//! `**/*.cvl` when the client can watch files).
+//! `**/*.cvl` when the client can watch files). The standard library is written as read-only
+//! copies into a folder of the temp dir (`cvl-std-<hash>/std/*.cvl`), so that "go to
+//! definition" into `std.vpc` opens a plain file in any editor.
 //!
 //! Formatting never changes a file that does not parse (or whose formatted text would not parse
-//! back): it answers no edits and publishes a `format-refused` warning until the next edit. The standard library is
-//! written as read-only copies into a folder of the temp dir (`cvl-std-<hash>/std/*.cvl`), so
-//! that "go to definition" into `std.vpc` opens a plain file in any editor.
+//! back): it answers no edits and publishes a `format-refused` warning until the next edit.
 
 use crate::convert::{self, Paths, Text};
 use cvl::db::{CvlDb, SourceFile, project_files};
@@ -132,9 +132,7 @@ impl Backend {
             });
         }
     }
-}
 
-impl Backend {
     /// Formats under the lock. A refusal (syntax errors, or a formatting that would not parse
     /// back) answers no edits and is published as a `format-refused` warning until the next edit.
     async fn format(
