@@ -394,19 +394,7 @@ pub fn evaluate_uncached<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> Bu
         return BuildOutcome { output: None, diagnostics };
     }
     let asts: Vec<Arc<ast::File>> = files.iter().map(|f| parse(db, *f).ast.clone()).collect();
-    let modules = files
-        .iter()
-        .zip(asts.iter())
-        .map(|(file, ast)| {
-            let imports = resolve_imports(db, *file)
-                .targets
-                .iter()
-                .map(|(alias, target)| (alias.clone(), target.and_then(|t| files.iter().position(|f| *f == t))))
-                .collect();
-            (file.path(db).clone(), &**ast, imports)
-        })
-        .collect();
-    let mut interp = Interp::new(modules, param_values);
+    let mut interp = Interp::new(modules_of(db, &files, &asts), param_values);
     interp.register_all();
     interp.force_all();
     if !interp.diagnostics.iter().any(Diagnostic::is_error) {
@@ -427,6 +415,44 @@ pub fn evaluate_uncached<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> Bu
     diagnostics.extend(std::mem::take(&mut interp.diagnostics));
     diagnostic::sort_and_dedup(&mut diagnostics);
     BuildOutcome { output, diagnostics }
+}
+
+/// What `Interp::new` takes per module: its file id, its tree, its imports as module indexes.
+type InterpModule<'a> = (String, &'a ast::File, IndexMap<String, Option<usize>>);
+
+/// The interpreter's modules: the project's files in order, with their imports as module indexes.
+fn modules_of<'a>(db: &dyn Db, files: &[SourceFile], asts: &'a [Arc<ast::File>]) -> Vec<InterpModule<'a>> {
+    files
+        .iter()
+        .zip(asts.iter())
+        .map(|(file, ast)| {
+            let imports = resolve_imports(db, *file)
+                .targets
+                .iter()
+                .map(|(alias, target)| (alias.clone(), target.and_then(|t| files.iter().position(|f| *f == t))))
+                .collect();
+            (file.path(db).clone(), &**ast, imports)
+        })
+        .collect()
+}
+
+/// The project of `entry` set up for evaluation with `params`, nothing forced yet, handed to
+/// `f` with the project's files (module `i` is `files[i]`), for IDE features that ask what one
+/// name evaluates to. `None` when the project has static errors or the params are wrong.
+pub fn with_interp<T>(db: &dyn Db, entry: SourceFile, params: &[(String, String)], f: impl FnOnce(&mut Interp<'_>, &[SourceFile]) -> T) -> Option<T> {
+    if static_diagnostics(db, entry).iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let files = project_files(db, entry);
+    let entry_ast = parse(db, entry).ast.clone();
+    let (param_values, param_diagnostics) = eval_params::read(entry.path(db), &entry_ast, params);
+    if !param_diagnostics.is_empty() {
+        return None;
+    }
+    let asts: Vec<Arc<ast::File>> = files.iter().map(|f| parse(db, *f).ast.clone()).collect();
+    let mut interp = Interp::new(modules_of(db, &files, &asts), param_values);
+    interp.register_all();
+    Some(f(&mut interp, &files))
 }
 
 /// Every param's value in this build (given or default), for the manifest.

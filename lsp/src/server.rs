@@ -9,14 +9,20 @@
 //! (which takes longer on a large project), so that typing never waits for evaluation.
 //!
 //! Files are named by their id (see `convert::Paths`). Open documents are the editor's text;
-//! other files are read from disk when an open file imports them. The standard library is
-//! written as read-only copies into a folder of the temp dir (`cvl-std-<hash>/std/*.cvl`), so
-//! that "go to definition" into `std.vpc` opens a plain file in any editor.
+//! other files are read from disk when an open file imports them, and read again when the
+//! client reports them changed on disk (`workspace/didChangeWatchedFiles`, registered for
+//! `**/*.cvl` when the client can watch files). The standard library is written as read-only
+//! copies into a folder of the temp dir (`cvl-std-<hash>/std/*.cvl`), so that "go to
+//! definition" into `std.vpc` opens a plain file in any editor.
+//!
+//! Formatting never changes a file that does not parse (or whose formatted text would not parse
+//! back): it answers no edits and publishes a `format-refused` warning until the next edit.
 
 use crate::convert::{self, Paths, Text};
 use cvl::db::{CvlDb, SourceFile, project_files};
 use cvl::ide;
 use cvl::loader::Loader;
+use cvl::syntax::format::FormatError;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::panic::AssertUnwindSafe;
@@ -35,6 +41,10 @@ pub struct State {
     /// The diagnostics last published per file (for code actions, and to clear them).
     pub published: BTreeMap<String, Vec<cvl::Diagnostic>>,
     pub options: ide::diagnostics::DiagnosticsOptions,
+    /// The `format-refused` warning of a file whose formatting was refused since its last edit.
+    pub refusals: BTreeMap<String, cvl::Diagnostic>,
+    /// The client can watch files for us (dynamic registration of didChangeWatchedFiles).
+    pub can_watch: bool,
 }
 
 pub struct Backend {
@@ -66,6 +76,8 @@ impl Backend {
             open: BTreeMap::new(),
             published: BTreeMap::new(),
             options: ide::diagnostics::DiagnosticsOptions::default(),
+            refusals: BTreeMap::new(),
+            can_watch: false,
         };
         Backend { client, state: Arc::new(Mutex::new(state)) }
     }
@@ -88,6 +100,7 @@ impl Backend {
             let state = &mut *guard;
             let Some(id) = state.paths.file_id(&uri) else { return };
             state.open.insert(id.clone(), version);
+            state.refusals.remove(&id);
             if !id.starts_with("std/") {
                 state.db.set_file(&id, text);
                 load_around(state, &id);
@@ -119,6 +132,79 @@ impl Backend {
             });
         }
     }
+
+    /// Formats under the lock. A refusal (syntax errors, or a formatting that would not parse
+    /// back) answers no edits and is published as a `format-refused` warning until the next edit.
+    async fn format(
+        &self,
+        uri: &Uri,
+        format: impl FnOnce(&dyn cvl::db::Db, SourceFile, &Text) -> std::result::Result<Vec<ide::TextEdit>, FormatError>,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let (answer, refused) = {
+            let mut guard = self.lock();
+            let state = &mut *guard;
+            let Some((file, content)) = file_of(state, uri) else { return Ok(None) };
+            let text = Text::new(&content);
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| format(&state.db, file, &text))).map_err(|_| Error::internal_error())?;
+            match outcome {
+                Ok(edits) => (Ok(Some(edits.iter().map(|e| convert::text_edit(e, &text)).collect())), None),
+                Err(error) => {
+                    let id = file.path(&state.db).clone();
+                    state.refusals.insert(id.clone(), ide::formatting::refusal(&state.db, file, &error));
+                    let mut diagnostics = state.published.get(&id).cloned().unwrap_or_default();
+                    diagnostics.extend(state.refusals.get(&id).cloned());
+                    let publish = vec![(id.clone(), diagnostics, state.open.get(&id).copied())];
+                    let texts = texts_of(state, &publish);
+                    let answer = match error {
+                        FormatError::Syntax(_) => Ok(None),
+                        changed @ FormatError::Changed(_) => Err(invalid(changed.to_string())),
+                    };
+                    (answer, Some((publish, state.paths.clone(), texts)))
+                }
+            }
+        };
+        if let Some((publish, paths, texts)) = refused {
+            send_diagnostics(&self.client, publish, &paths, texts).await;
+        }
+        answer
+    }
+}
+
+/// Applies what changed on disk to the files the database holds that the editor does not have
+/// open (the editor's text wins). Files nobody imports are not added; a created file that an
+/// open project imports is loaded by `load_around` after this. Whether anything changed.
+fn reload_changed(state: &mut State, changes: &[FileEvent]) -> bool {
+    let paths = state.paths.clone();
+    let mut changed = false;
+    for change in changes {
+        let Some(id) = paths.file_id(&change.uri) else { continue };
+        if id.starts_with("std/") || state.open.contains_key(&id) {
+            continue;
+        }
+        if change.typ == FileChangeType::DELETED {
+            if state.db.file(&id).is_some() {
+                state.db.remove_file(&id);
+                changed = true;
+            }
+            continue;
+        }
+        let Some(file) = state.db.file(&id) else {
+            changed |= change.typ == FileChangeType::CREATED;
+            continue;
+        };
+        match DiskLoader(&paths).load(&id) {
+            Ok(text) if *file.text(&state.db) != text => {
+                state.db.set_file(&id, text);
+                changed = true;
+            }
+            Ok(_) => {}
+            Err(_) => {
+                state.db.remove_file(&id);
+                changed = true;
+            }
+        }
+    }
+    changed
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -193,6 +279,8 @@ fn diagnose_files(state: &mut State, id: &str, static_only: bool) -> Publish {
             continue;
         }
         state.published.insert(path.clone(), diagnostics.clone());
+        let mut diagnostics = diagnostics;
+        diagnostics.extend(state.refusals.get(&path).cloned());
         let version = state.open.get(&path).copied();
         out.push((path, diagnostics, version));
     }
@@ -269,9 +357,17 @@ impl LanguageServer for Backend {
             .or(params.root_uri.clone())
             .and_then(|uri| uri.to_file_path().map(|p| convert::normalize(&p)));
         let root = root.or_else(|| std::env::current_dir().ok().map(|p| convert::normalize(&p)));
+        let can_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
         {
             let mut state = self.lock();
             state.paths = Paths { root, std_dir: write_stdlib() };
+            state.can_watch = can_watch;
             if let Some(options) = params.initialization_options.as_ref() {
                 state.options.static_only = options.get("staticOnly").and_then(|v| v.as_bool()).unwrap_or(false);
                 if let Some(params) = options.get("params").and_then(|p| p.as_object()) {
@@ -314,6 +410,25 @@ impl LanguageServer for Backend {
             server_info: Some(ServerInfo { name: "cvl".to_string(), version: Some(env!("CARGO_PKG_VERSION").to_string()) }),
             ..Default::default()
         })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        if !self.lock().can_watch {
+            return;
+        }
+        let watchers = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher { glob_pattern: GlobPattern::String("**/*.cvl".to_string()), kind: None }],
+        };
+        let registration = Registration {
+            id: "cvl-watch-files".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(watchers).ok(),
+        };
+        // not awaited here: the client answers while it goes on sending
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let _ = client.register_capability(vec![registration]).await;
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -484,26 +599,33 @@ impl LanguageServer for Backend {
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        self.query(|state| {
-            let Some((file, content)) = file_of(state, &params.text_document.uri) else { return Ok(None) };
-            let text = Text::new(&content);
-            match ide::formatting::format_document(&state.db, file) {
-                Ok(edits) => Ok(Some(edits.iter().map(|e| convert::text_edit(e, &text)).collect())),
-                Err(cvl::syntax::format::FormatError::Syntax(_)) => Ok(None),
-                Err(refusal) => Err(invalid(refusal.to_string())),
-            }
-        })
+        self.format(&params.text_document.uri, |db, file, _| ide::formatting::format_document(db, file)).await
     }
 
     async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        self.query(|state| {
-            let Some((file, content)) = file_of(state, &params.text_document.uri) else { return Ok(None) };
-            let text = Text::new(&content);
-            match ide::formatting::format_range(&state.db, file, text.span(params.range)) {
-                Ok(edits) => Ok(Some(edits.iter().map(|e| convert::text_edit(e, &text)).collect())),
-                Err(cvl::syntax::format::FormatError::Syntax(_)) => Ok(None),
-                Err(refusal) => Err(invalid(refusal.to_string())),
+        let range = params.range;
+        self.format(&params.text_document.uri, move |db, file, text| ide::formatting::format_range(db, file, text.span(range))).await
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let (publish, paths, texts) = {
+            let mut guard = self.lock();
+            let state = &mut *guard;
+            if !reload_changed(state, &params.changes) {
+                return;
             }
-        })
+            let open: Vec<String> = state.open.keys().cloned().collect();
+            let mut publish: BTreeMap<String, (Vec<cvl::Diagnostic>, Option<i32>)> = BTreeMap::new();
+            for id in &open {
+                load_around(state, id);
+                for (file, diagnostics, version) in diagnose(state, id, false) {
+                    publish.insert(file, (diagnostics, version));
+                }
+            }
+            let publish: Publish = publish.into_iter().map(|(file, (diagnostics, version))| (file, diagnostics, version)).collect();
+            let texts = texts_of(state, &publish);
+            (publish, state.paths.clone(), texts)
+        };
+        send_diagnostics(&self.client, publish, &paths, texts).await;
     }
 }

@@ -137,8 +137,9 @@ cvl fmt --check .                exit 1 and name the files that are not formatte
     #[command(
         long_about = "Run the language server on stdin/stdout (the Language Server Protocol), \
 for editors: diagnostics while typing, hover, completion, go to definition and more.",
-        after_help = "Example (Neovim):\n  \
-vim.lsp.start({ name = 'cvl', cmd = { 'cvl', 'lsp' }, root_dir = vim.fs.root(0, { 'main.cvl' }) })"
+        after_help = "Example (Neovim 0.10+):\n  \
+vim.lsp.start({ name = 'cvl', cmd = { 'cvl', 'lsp' }, root_dir = vim.fs.root(0, { 'main.cvl' }) })\n\
+(Neovim 0.7 or later: editors/nvim/cvl.lua; see docs/editors.md)"
     )]
     Lsp,
 }

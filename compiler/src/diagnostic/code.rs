@@ -197,6 +197,10 @@ codes! {
     // ---- command line and IO (reported by the front ends)
     /// A file could not be read or written.
     IoError = "io-error",
+    /// Formatting was refused and the file left as it is: it has syntax errors (fix those first),
+    /// or its formatted text would not parse back to the same program (a bug in the formatter).
+    /// The language server reports it on the file until the next edit.
+    FormatRefused = "format-refused",
 }
 
 impl serde::Serialize for Code {

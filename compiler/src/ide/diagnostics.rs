@@ -67,7 +67,7 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile, options: &DiagnosticsOpti
 }
 
 /// A project entry declares stacks (or resources): modules only declare what entries use.
-fn is_entry_file(db: &dyn Db, file: SourceFile) -> bool {
+pub(crate) fn is_entry_file(db: &dyn Db, file: SourceFile) -> bool {
     use crate::syntax::ast::ItemKind;
     parse(db, file).ast.items.iter().any(|i| matches!(i.kind, ItemKind::Stack(_) | ItemKind::Resource(_) | ItemKind::Param(_) | ItemKind::Output(_)))
 }

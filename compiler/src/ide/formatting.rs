@@ -1,9 +1,11 @@
 //! Formatting: the whole document, or the top-level declarations a range touches, in the
 //! canonical layout with comments kept (`syntax::format`). A file with syntax errors is not
-//! formatted.
+//! formatted, nor one whose formatted text would not parse back to the same program: [`refusal`]
+//! is the `format-refused` diagnostic that says so.
 
 use super::TextEdit;
 use crate::db::{Db, SourceFile};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::format::{FormatError, format_source, minimal_edit};
 
@@ -38,6 +40,22 @@ pub fn format_range(db: &dyn Db, file: SourceFile, range: Span) -> Result<Vec<Te
         .collect())
 }
 
+/// The `format-refused` warning for a refused formatting: at the first syntax error (whose
+/// message is the help), or at the start of the file when the formatter itself failed.
+pub fn refusal(db: &dyn Db, file: SourceFile, error: &FormatError) -> Diagnostic {
+    let path = file.path(db).clone();
+    let first = match error {
+        FormatError::Syntax(diagnostics) => diagnostics.first(),
+        FormatError::Changed(_) => None,
+    };
+    let span = first.map_or(Span::new(0, 0), |d| d.span);
+    let diagnostic = Diagnostic::warning(Code::FormatRefused, path, span, format!("not formatted: {error}"));
+    match first {
+        Some(syntax) => diagnostic.with_help(format!("first syntax error: {}", syntax.message)),
+        None => diagnostic,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +80,21 @@ mod tests {
         assert_eq!(ranged, "let a={x:1}\n// b's comment\nlet b = 2 // two\nlet c=3\n");
         let (db, file, _) = one("let a = \n");
         assert!(format_document(&db, file).is_err());
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_is_refused_with_a_diagnostic_at_its_first_error() {
+        let text = "let a = 1\nlet b = {\nlet c = 3\n";
+        let (db, file, _) = one(text);
+        let error = format_document(&db, file).unwrap_err();
+        assert!(format_range(&db, file, Span::new(0, 3)).is_err());
+        let diagnostic = refusal(&db, file, &error);
+        assert_eq!(diagnostic.code, Code::FormatRefused);
+        assert!(!diagnostic.is_error(), "a warning: the syntax error itself is the error");
+        assert!(diagnostic.span.start >= text.find("{").unwrap(), "{diagnostic:?}");
+        assert!(diagnostic.message.contains("syntax errors"), "{}", diagnostic.message);
+        assert!(diagnostic.help.unwrap_or_default().starts_with("first syntax error: "));
+        let changed = refusal(&db, file, &FormatError::Changed("a comment".into()));
+        assert_eq!((changed.span, changed.help), (Span::new(0, 0), None));
     }
 }

@@ -1,8 +1,10 @@
 //! Hover: what the name under the cursor is. Declarations show their kind, type and doc
 //! comment; components their params with types and defaults; resources their CloudFormation
 //! type's doc; property keys, attributes and resource types the CloudFormation docs from the
-//! embedded schemas; built-ins their signature.
+//! embedded schemas; built-ins their signature. Top-level `let`s and params add the value they
+//! take in each env (`env_values`).
 
+use super::env_values;
 use super::index::{AWS_FIELDS, DefKind, Detail};
 use super::resolve::{Cx, Location, RESOURCE_OPTIONS, Resolved, component_params, def_type, resolve, schema_property};
 use crate::cfn::schema;
@@ -22,7 +24,18 @@ pub fn hover(db: &dyn Db, file: SourceFile, offset: usize) -> Option<Hover> {
     let cx = Cx::new(db, file);
     let (span, target) = cx.index.target_at(offset)?;
     let markdown = match resolve(&cx, &target) {
-        Resolved::Def(location) => describe(&cx, location),
+        Resolved::Def(location) => {
+            let mut out = describe(&cx, location);
+            let def = location.get(&cx);
+            if matches!(def.kind, DefKind::Let | DefKind::Param)
+                && def.scope == 0
+                && let Some(values) = env_values::markdown(&env_values::env_values(db, file, location.file, &def.name))
+            {
+                out.push_str("\n\n");
+                out.push_str(&values);
+            }
+            out
+        }
         Resolved::Module(module) => {
             let index = super::index::file_index(db, module);
             let names: Vec<String> = index.scopes[0]
@@ -198,6 +211,16 @@ mod tests {
         assert!(text.contains("Arn: string"), "{text}");
         let text = hover_text(&[("main.cvl", "stack s {\n  resource B: AWS::S3::Buc$0ket {}\n}\n")]);
         assert!(text.contains("```cvl\nAWS::S3::Bucket\n```"), "{text}");
+    }
+
+    #[test]
+    fn lets_and_params_show_their_value_per_env() {
+        let main = "param env: \"beta\" | \"prod\"\nlet cpu = if env == \"prod\" { 1024 } else { 256 }\nstack s {\n  resource Q: AWS::SQS::Queue { DelaySeconds: c$0pu }\n}\n";
+        let text = hover_text(&[("main.cvl", main)]);
+        assert!(text.contains("let cpu: int"), "{text}");
+        assert!(text.ends_with("Value per env:\n- `env=beta`: `256`\n- `env=prod`: `1024`"), "{text}");
+        let text = hover_text(&[("main.cvl", &main.replace("c$0pu }", "cpu }").replace("param e", "param $0e"))]);
+        assert!(text.contains("- `env=prod`: `\"prod\"`"), "{text}");
     }
 
     #[test]

@@ -8,13 +8,14 @@
 //! - `index.rs`: the names of a file (definitions, references, scopes, records with known
 //!   fields), cached per file; `resolve.rs`: what a reference points at across files.
 //! - one file per feature: [`diagnostics`], [`hover`], [`completion`], [`goto_definition`],
-//!   [`references`], [`rename`], [`document_symbols`], [`semantic_tokens`], [`inlay_hints`],
+//!   [`references`], [`rename`], [`document_symbols`], [`env_values`], [`semantic_tokens`], [`inlay_hints`],
 //!   [`signature_help`], [`code_actions`], [`formatting`].
 
 pub mod code_actions;
 pub mod completion;
 pub mod diagnostics;
 pub mod document_symbols;
+pub mod env_values;
 pub mod formatting;
 pub mod goto_definition;
 pub mod hover;
