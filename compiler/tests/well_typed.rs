@@ -247,7 +247,9 @@ impl Gen {
             }
             2 => {
                 let ((a, av), (b, bv)) = (self.expr(Ty::Str, d), self.expr(Ty::Str, d));
-                (format!("({a} != {b})"), Val::Bool(av != bv))
+                // `lower` makes both sides `string`: comparing a literal union with a string
+                // outside it is reported on purpose (a typo such as `env == "prdo"`)
+                (format!("(lower({a}) != lower({b}))"), Val::Bool(av.str().to_lowercase() != bv.str().to_lowercase()))
             }
             3 => {
                 let (a, av) = self.expr(Ty::Bool, d);

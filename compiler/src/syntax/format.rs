@@ -14,7 +14,7 @@
 //! Formatting is idempotent: formatting formatted text gives it back unchanged.
 
 use super::parse_file;
-use super::print::{Comment, print_file_with_comments};
+use super::print::{Comment, SourceLines, print_file_with_comments};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
@@ -49,7 +49,7 @@ pub fn format_source(file: &str, text: &str) -> Result<String, FormatError> {
         return Err(FormatError::Syntax(diagnostics));
     }
     let found = comments(text);
-    let formatted = print_file_with_comments(&tree, found.clone());
+    let formatted = print_file_with_comments(&tree, found.clone(), SourceLines::of(text));
     let (again, diagnostics) = parse_file(file, &formatted);
     if let Some(first) = diagnostics.first() {
         return Err(FormatError::Changed(format!("the result does not parse: {}", first.message)));

@@ -61,6 +61,12 @@ pub struct Comment {
 struct Queue {
     comments: Vec<Comment>,
     next: usize,
+    /// Where the source has blank lines (offsets of their starts, sorted): a blank line between
+    /// two declarations is kept.
+    blank_lines: Vec<usize>,
+    /// Where the source's lines break (offsets of the `\n`s, sorted): a record or `match` of
+    /// more than [`MAX_INLINE_ENTRIES`] entries stays on one line only if it was on one.
+    line_breaks: Vec<usize>,
 }
 
 impl Queue {
@@ -77,6 +83,18 @@ impl Queue {
         self.comments[start..self.next].to_vec()
     }
 
+    /// Whether the source has a blank line between `start` and `end`.
+    fn blank_between(&self, start: usize, end: usize) -> bool {
+        let first = self.blank_lines.partition_point(|&offset| offset < start);
+        self.blank_lines.get(first).is_some_and(|&offset| offset < end)
+    }
+
+    /// Whether the source breaks a line between `start` and `end`.
+    fn break_between(&self, start: usize, end: usize) -> bool {
+        let first = self.line_breaks.partition_point(|&offset| offset < start);
+        self.line_breaks.get(first).is_some_and(|&offset| offset < end)
+    }
+
     /// Takes the comment that trails, on the same line, something ending at `end`.
     fn take_trailing(&mut self, end: usize) -> Option<Comment> {
         let c = self.front().filter(|c| c.trailing && c.offset >= end && c.line_start <= end)?.clone();
@@ -86,10 +104,13 @@ impl Queue {
 }
 
 /// Writes a file as canonical cvl source with its plain comments (see the module docs). The
-/// comments must be sorted by offset; every one of them is written.
-pub fn print_file_with_comments(file: &File, comments: Vec<Comment>) -> String {
+/// comments must be sorted by offset; every one of them is written. `lines` tells where the
+/// source had blank lines (one between two declarations is kept) and line breaks (a long
+/// record on one line stays on one line when it fits).
+pub fn print_file_with_comments(file: &File, comments: Vec<Comment>, lines: SourceLines) -> String {
     let mut printer = Printer::new(false, 0);
-    printer.comments = Some(Rc::new(RefCell::new(Queue { comments, next: 0 })));
+    let SourceLines { blank_lines, line_breaks } = lines;
+    printer.comments = Some(Rc::new(RefCell::new(Queue { comments, next: 0, blank_lines, line_breaks })));
     printer.items(&file.items);
     let rest = printer.take_before(usize::MAX);
     if !rest.is_empty() {
@@ -106,6 +127,33 @@ pub fn print_file_with_comments(file: &File, comments: Vec<Comment>) -> String {
         printer.out.push('\n');
     }
     printer.out
+}
+
+/// Where the source's lines break and which are blank, for [`print_file_with_comments`].
+#[derive(Debug, Default)]
+pub struct SourceLines {
+    /// The offsets of the lines that hold only white space. (Inside a multi-line string such a
+    /// line is not blank, but the printer only asks about the gaps between declarations.)
+    pub blank_lines: Vec<usize>,
+    /// The offsets of the `\n`s.
+    pub line_breaks: Vec<usize>,
+}
+
+impl SourceLines {
+    pub fn of(text: &str) -> SourceLines {
+        let mut lines = SourceLines::default();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            if line.ends_with('\n') {
+                lines.line_breaks.push(start + line.len() - 1);
+                if line.trim().is_empty() {
+                    lines.blank_lines.push(start);
+                }
+            }
+            start += line.len();
+        }
+        lines
+    }
 }
 
 /// Writes an expression on one line.
@@ -299,6 +347,22 @@ impl Printer {
 
     // ---- comments
 
+    /// Whether the source has a blank line between `start` and `end`.
+    fn blank_between(&self, start: usize, end: usize) -> bool {
+        self.comments.as_ref().is_some_and(|queue| queue.borrow().blank_between(start, end))
+    }
+
+    /// Whether a record or `match` of `count` entries, from `start` to `end` in the source, may
+    /// stay on one line (when it fits): short ones may; longer ones if the source has them on
+    /// one line (without the source, as when measuring, short ones only).
+    fn may_inline(&self, count: usize, start: usize, end: usize) -> bool {
+        count <= MAX_INLINE_ENTRIES
+            || self.comments.as_ref().is_some_and(|queue| {
+                let queue = queue.borrow();
+                !queue.line_breaks.is_empty() && !queue.break_between(start, end)
+            })
+    }
+
     /// Takes the comments that start before `offset`.
     fn take_before(&mut self, offset: usize) -> Vec<Comment> {
         match &self.comments {
@@ -469,7 +533,10 @@ impl Printer {
     fn items(&mut self, items: &[Item]) {
         let mut previous_multiline = false;
         let mut previous_kind = None;
+        let mut previous_end = None;
         for (i, item) in items.iter().enumerate() {
+            let blank_in_source = previous_end.is_some_and(|end| self.blank_between(end, item.span.start));
+            previous_end = Some(item.span.end);
             let mut printer = Printer::new(false, self.indent);
             printer.comments = self.comments.clone();
             let comments = printer.take_before(item.span.start);
@@ -484,7 +551,7 @@ impl Printer {
             let multiline = printer.out[body..].contains('\n');
             let kind = std::mem::discriminant(&item.kind);
             if i > 0 {
-                if multiline || previous_multiline || previous_kind != Some(kind) || blank_before {
+                if multiline || previous_multiline || previous_kind != Some(kind) || blank_before || blank_in_source {
                     self.out.push('\n');
                 }
                 self.newline();
@@ -750,21 +817,27 @@ impl Printer {
                 self.expr(end, prec::RANGE + 1);
             }
             ExprKind::If { condition, then_branch, else_branch } => {
+                // on one line when it fits; else every branch on lines of its own
+                let one_line = !self.flat
+                    && !self.pending_before(expr.span.end)
+                    && self.fits(&self.flat_text(|p| p.expr(expr, 0)));
+                let broken = !self.flat && !one_line;
                 self.push("if ");
                 self.condition(condition);
                 self.push(" ");
-                self.brace(then_branch);
+                self.branch(then_branch, broken);
                 self.push(" else ");
                 match &else_branch.kind {
                     ExprKind::If { .. } => self.expr(else_branch, 0),
-                    _ => self.brace(else_branch),
+                    _ => self.branch(else_branch, broken),
                 }
             }
             ExprKind::Match { scrutinee, arms } => {
                 self.push("match ");
                 self.condition(scrutinee);
                 self.push(" ");
-                let inline = arms.len() <= MAX_INLINE_ENTRIES;
+                let first = arms.first().map_or(expr.span.end, |arm| arm.span.start);
+                let inline = self.may_inline(arms.len(), first, expr.span.end);
                 self.delimited(("{", "}"), (arms, |arm| arm.span, expr.span.end), inline, |p, arm| p.match_arm(arm));
             }
             ExprKind::Block { lets, value } => self.block(lets, value, expr.span.end),
@@ -817,6 +890,16 @@ impl Printer {
 
     /// A braced expression (an `if` branch, a `fn` body): a record, a map comprehension or a
     /// block; anything else is written as a block holding it.
+    /// A branch of an `if`: as [`Printer::brace`], or `broken` over lines of its own.
+    fn branch(&mut self, expr: &Expr, broken: bool) {
+        match &expr.kind {
+            ExprKind::Block { lets, value } if broken => self.block_lines(lets, value, expr.span.end),
+            ExprKind::Record(_) | ExprKind::MapFor(_) | ExprKind::Block { .. } => self.expr(expr, 0),
+            _ if broken => self.block_lines(&[], expr, expr.span.end),
+            _ => self.block(&[], expr, expr.span.end),
+        }
+    }
+
     fn brace(&mut self, expr: &Expr) {
         match &expr.kind {
             ExprKind::Record(_) | ExprKind::MapFor(_) | ExprKind::Block { .. } => self.expr(expr, 0),
@@ -843,6 +926,11 @@ impl Printer {
                 return;
             }
         }
+        self.block_lines(lets, value, end);
+    }
+
+    /// A block over lines of its own.
+    fn block_lines(&mut self, lets: &[super::ast::Let], value: &Expr, end: usize) {
         self.push("{");
         self.indent += 1;
         for decl in lets {
@@ -862,7 +950,8 @@ impl Printer {
     }
 
     fn record(&mut self, entries: &[RecordEntry], end: usize) {
-        let inline = entries.len() <= MAX_INLINE_ENTRIES;
+        let first = entries.first().map_or(end, |entry| entry_span(entry).start);
+        let inline = self.may_inline(entries.len(), first, end);
         self.delimited(("{", "}"), (entries, entry_span, end), inline, |p, entry| match entry {
             RecordEntry::Field { key, value } => {
                 p.key(&key.name);
