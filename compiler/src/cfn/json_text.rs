@@ -71,7 +71,14 @@ fn indent(depth: usize, out: &mut String) {
 /// A JSON string literal with serde_json's escapes: `\"`, `\\`, the short forms `\b \f \n \r \t`,
 /// and `\u00XX` (lowercase hex) for the other control characters. Everything else is copied.
 fn write_str(s: &str, out: &mut String) {
+    out.reserve(s.len() + 2);
     out.push('"');
+    // Almost every string of a template needs no escape: copy it whole.
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &byte) in bytes.iter().enumerate() {

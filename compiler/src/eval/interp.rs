@@ -1237,13 +1237,13 @@ impl<'a> Interp<'a> {
 
     /// Turns instances into records of their outputs, recursively, so the value is plain data.
     pub fn to_data(&mut self, value: Value, span: Span, scope: ScopeIdx) -> R<Value> {
-        self.data_of(value, span, scope, &mut std::collections::HashSet::new())
+        self.data_of(value, span, scope, &mut rustc_hash::FxHashSet::default())
     }
 
     /// [`Interp::to_data`], remembering the lists and records known to hold no instance
     /// (`clean`, by address): values share their parts, and a list of a million references to
     /// one long list must not be searched a million times.
-    fn data_of(&mut self, value: Value, span: Span, scope: ScopeIdx, clean: &mut std::collections::HashSet<usize>) -> R<Value> {
+    fn data_of(&mut self, value: Value, span: Span, scope: ScopeIdx, clean: &mut rustc_hash::FxHashSet<usize>) -> R<Value> {
         match value {
             Value::Instance(instance) => {
                 let outputs: Vec<(String, usize)> = self.scopes[instance].outputs.iter().map(|(k, v)| (k.clone(), *v)).collect();
@@ -1534,7 +1534,9 @@ impl<'a> Interp<'a> {
 
 /// Whether a value holds a component instance. Lists and records found to hold none are
 /// remembered in `clean` (by address) and not searched again.
-fn needs_conversion(value: &Value, clean: &mut std::collections::HashSet<usize>) -> bool {
+/// `clean` holds addresses, hashed with FxHash: a plain integer needs no SipHash, and this set
+/// is consulted for every list and record a resource's properties hold.
+fn needs_conversion(value: &Value, clean: &mut rustc_hash::FxHashSet<usize>) -> bool {
     let address = match value {
         Value::Instance(_) => return true,
         Value::List(items) => Rc::as_ptr(items) as usize,
