@@ -190,7 +190,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
             template.insert("Parameters".into(), Json::Object(parameters));
         }
         let tags = self.interp.stacks[stack].tag_values.clone();
-        let mut resources = Map::new();
+        let mut resources = Map::with_capacity(resource_ids.len());
         let mut failed = false;
         for (logical_id, index) in resource_ids {
             match self.resource(index, tags.as_ref()) {
@@ -502,7 +502,8 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 Json::Array(out)
             }
             Value::Record(fields) => {
-                let mut out = Map::new();
+                // sized once: growing a map reallocates and re-indexes it
+                let mut out = Map::with_capacity(fields.len());
                 for (key, item) in fields.iter() {
                     if let Some(json) = self.json(item)? {
                         out.insert(key.clone(), json);

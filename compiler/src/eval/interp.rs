@@ -1206,7 +1206,8 @@ impl<'a> Interp<'a> {
     }
 
     fn eval_record(&mut self, entries: &'a [ast::RecordEntry], scope: ScopeIdx) -> R<Value> {
-        let mut fields = Fields::default();
+        // sized once: growing a map reallocates and re-indexes it
+        let mut fields = Fields::with_capacity_and_hasher(entries.len(), Default::default());
         for entry in entries {
             match entry {
                 ast::RecordEntry::Field { key, value } => {
@@ -1247,7 +1248,7 @@ impl<'a> Interp<'a> {
         match value {
             Value::Instance(instance) => {
                 let outputs: Vec<(String, usize)> = self.scopes[instance].outputs.iter().map(|(k, v)| (k.clone(), *v)).collect();
-                let mut fields = Fields::default();
+                let mut fields = Fields::with_capacity_and_hasher(outputs.len(), Default::default());
                 for (name, slot) in outputs {
                     let value = self.force(slot)?;
                     fields.insert(name, self.data_of(value, span, scope, clean)?);
@@ -1264,7 +1265,7 @@ impl<'a> Interp<'a> {
                 Ok(Value::list(out))
             }
             Value::Record(fields) if needs_conversion(&Value::Record(fields.clone()), clean) => {
-                let mut out = Fields::default();
+                let mut out = Fields::with_capacity_and_hasher(fields.len(), Default::default());
                 for (k, v) in fields.iter() {
                     self.step(scope, span)?;
                     out.insert(k.clone(), self.data_of(v.clone(), span, scope, clean)?);
