@@ -38,7 +38,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for r in &cx.resources {
         let mut found = Vec::new();
         walk(r.props, &mut Vec::new(), &mut found, 0);
-        let mut found: Vec<(Vec<Seg>, String)> = found.into_iter().map(|(path, name)| (path.iter().map(Step::to_seg).collect(), name)).collect();
+        let mut found: Vec<(Vec<Seg>, String)> = found.into_iter().map(|(path, name)| (path.iter().copied().map(Step::to_seg).collect(), name)).collect();
         let rt = schema::resource_type(r.type_name);
         // a property with an enum (`TokenValidityUnits.AccessToken: "hours"`) holds no secret
         found.retain(|(path, _)| rt.and_then(|rt| property_at(rt, path)).is_none_or(|p| p.enum_values.is_none()));
@@ -96,8 +96,8 @@ enum Step<'v> {
 }
 
 impl Step<'_> {
-    fn to_seg(&self) -> Seg {
-        match *self {
+    fn to_seg(self) -> Seg {
+        match self {
             Step::Key(key) => Seg::Key(key.to_string()),
             Step::Index(i) => Seg::Index(i),
         }
