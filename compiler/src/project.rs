@@ -11,6 +11,9 @@ pub struct StackTemplate {
     /// The stack's name as declared (`backend`); the file is `<name>.template.json`.
     pub name: String,
     pub template: serde_json::Value,
+    /// `template` as the CLI writes it ([`to_json_string`]). Lowering serializes each template
+    /// anyway, to enforce CloudFormation's 1 MB limit; keeping the text spares a second pass.
+    pub text: String,
 }
 
 /// What a successful build produces.
@@ -105,7 +108,8 @@ pub fn params(loader: &dyn Loader, entry: &str) -> ParamsResult {
 
 /// A template or manifest as the CLI writes it: pretty JSON, two-space indent, final newline.
 pub fn to_json_string(value: &serde_json::Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut text = String::new();
+    crate::cfn::json_text::write_pretty(value, &mut text);
     text.push('\n');
     text
 }

@@ -59,7 +59,7 @@ pub fn compile(files_json: &str, entry: &str, params_json: &str) -> String {
             output
                 .stacks
                 .iter()
-                .map(|s| json!({ "name": s.name, "template": cvl::project::to_json_string(&s.template) }))
+                .map(|s| json!({ "name": s.name, "template": s.text }))
                 .collect(),
             Value::String(cvl::project::to_json_string(&output.manifest)),
             graph::graph_json(&cvl::cfn::graph::graph(output), &sources),

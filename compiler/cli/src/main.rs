@@ -9,6 +9,13 @@ mod commands;
 mod disk_loader;
 mod render;
 
+/// mimalloc instead of the system allocator: a build allocates and frees millions of small
+/// values (records, JSON nodes, strings), and glibc's malloc/free were about 40% of the
+/// instructions of a large build (docs/performance.md, F8). Only this binary: the compiler
+/// library, the language server crate and the wasm playground keep their allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;

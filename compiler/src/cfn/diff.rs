@@ -299,7 +299,7 @@ if !prod {
 
     #[test]
     fn stacks_only_in_one_build_list_their_entries() {
-        let stack = |name: &str, template: Json| crate::project::StackTemplate { name: name.into(), template };
+        let stack = |name: &str, template: Json| crate::project::StackTemplate { name: name.into(), text: crate::project::to_json_string(&template), template };
         let a = BuildOutput { stacks: vec![stack("old", serde_json::json!({ "Resources": { "T": { "Type": "AWS::SNS::Topic" } } }))], manifest: Json::Null, origins: Vec::new() };
         let b = BuildOutput { stacks: vec![stack("new", serde_json::json!({ "Outputs": { "O": { "Value": "x" } } }))], manifest: Json::Null, origins: Vec::new() };
         let d = diff(&a, &b);

@@ -7,7 +7,7 @@
 use crate::cfn::facts;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::interp::{Abort, Interp, R};
-use crate::eval::value::{Deploy, ResourceIdx, ScopeIdx, SubPart, Value, format_number};
+use crate::eval::value::{Deploy, FxIndexMap, ResourceIdx, ScopeIdx, SubPart, Value, format_number};
 use crate::project::{BuildOutput, StackTemplate};
 use crate::source::Span;
 use indexmap::{IndexMap, IndexSet};
@@ -43,6 +43,11 @@ struct Lowering<'i, 'a> {
     /// What the template of the stack being lowered may still take, in bytes of strings and
     /// values (see [`Lowering::spend`]); `None` once it is spent and reported.
     budget: Option<usize>,
+    /// The tags of the stack being lowered as JSON, and what converting them spent of the
+    /// budget: they are the same for every resource of the stack, so they are converted once.
+    stack_tags: Option<(Map<String, Json>, usize)>,
+    /// How each resource type takes its tags, looked up in the schemas once per type.
+    tag_formats: FxIndexMap<String, Option<facts::TagsFormat>>,
 }
 
 /// Lowers every stack of an evaluated project. `param_values` are the build's params as the
@@ -57,6 +62,8 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
         span: Span::default(),
         export_prefix: String::new(),
         budget: Some(MAX_BODY_BYTES),
+        stack_tags: None,
+        tag_formats: FxIndexMap::default(),
     };
     let entry = lowering.interp.modules[0].ast;
     for (_, param) in crate::eval::params::declarations(entry) {
@@ -112,7 +119,8 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
             "exports": all_exports,
         }));
         let template = Json::Object(std::mem::take(&mut templates[stack]));
-        let body_bytes = pretty_json_len(&template);
+        let text = crate::project::to_json_string(&template);
+        let body_bytes = text.len();
         if body_bytes > MAX_BODY_BYTES {
             let file = interp.modules[data.module].file.clone();
             interp.diagnostics.push(Diagnostic::error(
@@ -122,7 +130,7 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
                 format!("the template of stack `{}` is {body_bytes} bytes; CloudFormation accepts at most 1 MB", data.name),
             ));
         }
-        stacks.push(StackTemplate { name: data.name.clone(), template });
+        stacks.push(StackTemplate { name: data.name.clone(), template, text });
     }
     let manifest = json!({
         "cvl_manifest_version": 1,
@@ -142,6 +150,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
     fn stack_template(&mut self, stack: usize, param_values: &IndexMap<String, Json>) -> R<Map<String, Json>> {
         self.stack = stack;
         self.budget = Some(MAX_BODY_BYTES);
+        self.stack_tags = None;
         let name = self.interp.stacks[stack].name.clone();
         let params_text: Vec<String> = param_values.iter().map(|(k, v)| format!("{k}={}", v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))).collect();
         let description = if params_text.is_empty() {
@@ -182,7 +191,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
             template.insert("Parameters".into(), Json::Object(parameters));
         }
         let tags = self.interp.stacks[stack].tag_values.clone();
-        let mut resources = Map::new();
+        let mut resources = Map::with_capacity(resource_ids.len());
         let mut failed = false;
         for (logical_id, index) in resource_ids {
             match self.resource(index, tags.as_ref()) {
@@ -311,24 +320,28 @@ impl<'i, 'a> Lowering<'i, 'a> {
             self.span = decl.name.span;
             self.apply_tags(&type_name, &mut properties, tags)?;
         }
-        let mut resource = Map::new();
-        resource.insert("Type".into(), json!(type_name));
+        let mut options_json = Map::new();
         if let Some(options) = options {
             self.span = decl.options.as_ref().map(|o| o.span).unwrap_or(decl.name.span);
-            self.options(&options, &mut resource)?;
+            self.options(&options, &mut options_json)?;
+        }
+        // a stable key order: Type, Condition, DependsOn, Properties, policies, Metadata
+        let mut resource = Map::new();
+        resource.insert("Type".into(), json!(type_name));
+        for key in ["Condition", "DependsOn"] {
+            if let Some(v) = options_json.remove(key) {
+                resource.insert(key.into(), v);
+            }
         }
         if !properties.is_empty() {
             resource.insert("Properties".into(), Json::Object(properties));
         }
-        // a stable key order: Type, Condition, DependsOn, Properties, policies, Metadata
-        let order = ["Type", "Condition", "DependsOn", "Properties", "DeletionPolicy", "UpdateReplacePolicy", "Metadata"];
-        let mut sorted = Map::new();
-        for key in order {
-            if let Some(v) = resource.remove(key) {
-                sorted.insert(key.into(), v);
+        for key in ["DeletionPolicy", "UpdateReplacePolicy", "Metadata"] {
+            if let Some(v) = options_json.remove(key) {
+                resource.insert(key.into(), v);
             }
         }
-        Ok(Json::Object(sorted))
+        Ok(Json::Object(resource))
     }
 
     fn options(&mut self, options: &Value, resource: &mut Map<String, Json>) -> R<()> {
@@ -387,39 +400,36 @@ impl<'i, 'a> Lowering<'i, 'a> {
 
     /// Adds the stack's standard tags to a taggable resource; the resource's own tags win.
     fn apply_tags(&mut self, type_name: &str, properties: &mut Map<String, Json>, tags: &Value) -> R<()> {
-        let Some(format) = facts::tags_format(type_name) else {
+        let format = match self.tag_formats.get(type_name) {
+            Some(format) => format.clone(),
+            None => {
+                let format = facts::tags_format(type_name);
+                self.tag_formats.insert(type_name.to_string(), format.clone());
+                format
+            }
+        };
+        let Some(format) = format else {
             return Ok(());
         };
-        let Some(Json::Object(tags)) = self.json(tags)? else {
-            return Err(self.error(Code::TypeMismatch, "`tags` must be a record of strings"));
+        let (tags, cost) = match self.stack_tags.take() {
+            // converted for an earlier resource: spend what converting spent, as before
+            Some((tags, cost)) => {
+                self.spend(cost)?;
+                (tags, cost)
+            }
+            None => {
+                let before = self.budget.unwrap_or(0);
+                let Some(Json::Object(tags)) = self.json(tags)? else {
+                    return Err(self.error(Code::TypeMismatch, "`tags` must be a record of strings"));
+                };
+                (tags, before - self.budget.unwrap_or(0))
+            }
         };
-        match format {
-            facts::TagsFormat::List(property) => {
-                let mut list: Vec<Json> = match properties.remove(&property) {
-                    Some(Json::Array(items)) => items,
-                    _ => Vec::new(),
-                };
-                let own: Vec<String> = list.iter().filter_map(|t| t.get("Key")?.as_str().map(String::from)).collect();
-                for (key, value) in tags {
-                    if !own.contains(&key) {
-                        list.push(json!({ "Key": key, "Value": value }));
-                    }
-                }
-                properties.insert(property, Json::Array(list));
-            }
-            facts::TagsFormat::Map(property) => {
-                let mut map = match properties.remove(&property) {
-                    Some(Json::Object(map)) => map,
-                    _ => Map::new(),
-                };
-                for (key, value) in tags {
-                    map.entry(key).or_insert(value);
-                }
-                properties.insert(property, Json::Object(map));
-            }
-        }
+        merge_tags(format, properties, &tags);
+        self.stack_tags = Some((tags, cost));
         Ok(())
     }
+
 
     fn output(&mut self, stack: usize, index: usize) -> R<Option<(String, Json)>> {
         let output = &self.interp.stacks[stack].outputs[index];
@@ -493,7 +503,8 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 Json::Array(out)
             }
             Value::Record(fields) => {
-                let mut out = Map::new();
+                // sized once: growing a map reallocates and re-indexes it
+                let mut out = Map::with_capacity(fields.len());
                 for (key, item) in fields.iter() {
                     if let Some(json) = self.json(item)? {
                         out.insert(key.clone(), json);
@@ -719,20 +730,35 @@ pub fn export_name(stack: &str, logical_id: &str, attribute: Option<&str>) -> St
     name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == ':' { c } else { '-' }).collect()
 }
 
-/// The length of a template as the CLI writes it (pretty JSON and a final newline), counted
-/// without building the text.
-fn pretty_json_len(template: &Json) -> usize {
-    struct Counter(usize);
-    impl std::io::Write for Counter {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0 += bytes.len();
-            Ok(bytes.len())
+/// Adds the stack's tags to a resource's properties in the type's format; the resource's own
+/// tags win.
+fn merge_tags(format: facts::TagsFormat, properties: &mut Map<String, Json>, tags: &Map<String, Json>) {
+    match format {
+        facts::TagsFormat::List(property) => {
+            let mut list: Vec<Json> = match properties.remove(&property) {
+                Some(Json::Array(items)) => items,
+                _ => Vec::new(),
+            };
+            let own: Vec<String> = list.iter().filter_map(|t| t.get("Key")?.as_str().map(String::from)).collect();
+            for (key, value) in tags {
+                if !own.contains(key) {
+                    let mut tag = Map::new();
+                    tag.insert("Key".into(), Json::String(key.clone()));
+                    tag.insert("Value".into(), value.clone());
+                    list.push(Json::Object(tag));
+                }
+            }
+            properties.insert(property, Json::Array(list));
         }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+        facts::TagsFormat::Map(property) => {
+            let mut map = match properties.remove(&property) {
+                Some(Json::Object(map)) => map,
+                _ => Map::new(),
+            };
+            for (key, value) in tags {
+                map.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+            properties.insert(property, Json::Object(map));
         }
     }
-    let mut counter = Counter(0);
-    let _ = serde_json::to_writer_pretty(&mut counter, template);
-    counter.0 + 1
 }

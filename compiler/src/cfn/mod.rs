@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod facts;
 pub mod graph;
+pub mod json_text;
 pub mod lower;
 pub mod origins;
 pub mod schema;

@@ -5,14 +5,15 @@
 //! `docs/schemas.md`) is a table of types and a few dozen raw-deflate blocks, each holding the
 //! compact JSON of consecutive types. The first lookup reads the table (names stay borrowed from
 //! the embedded bytes); a type is decoded the first time it is asked for, by inflating its block
-//! only up to the end of that type, and is then cached for the life of the process. No IO; it
-//! builds for wasm32.
+//! only up to the end of that type, and is then cached for the life of the process. Each block is
+//! inflated at most once: the inflater of a block keeps its state and output, and resumes from
+//! there when a later type of the block is asked for. No IO; it builds for wasm32.
 //!
 //! Property types follow the compact grammar `s i n b j` (string, integer, number, boolean, free
 //! JSON), `L<T>` (list), `M<T>` (map with string keys), `@Def` (an object shape in
 //! [`ResourceType::definitions`]) and `A|B` (union).
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use indexmap::IndexMap;
 use miniz_oxide::inflate::TINFLStatus;
@@ -258,10 +259,25 @@ struct Entry {
 struct Index {
     data: &'static [u8],
     blocks: Vec<Block>,
+    /// One per block, created on the block's first use.
+    inflaters: Vec<Mutex<Option<Inflater>>>,
     /// Sorted.
     names: Vec<&'static str>,
     entries: Vec<Entry>,
     decoded: Vec<OnceLock<Option<ResourceType>>>,
+}
+
+/// A block inflated up to some point, which can go on from there. Inflating every type from
+/// the start of its block made the types that share a block inflate the same prefix again and
+/// again (docs/performance.md, F13).
+struct Inflater {
+    state: Box<DecompressorOxide>,
+    /// The block's output so far (`out[..out_pos]`); as long as the whole block, since
+    /// inflating refers back into what it wrote.
+    out: Vec<u8>,
+    /// How much of the compressed block has been consumed.
+    in_pos: usize,
+    out_pos: usize,
 }
 
 fn index() -> &'static Index {
@@ -291,7 +307,7 @@ impl Reader {
 
 impl Index {
     fn empty() -> Index {
-        Index { data: &[], blocks: vec![], names: vec![], entries: vec![], decoded: vec![] }
+        Index { data: &[], blocks: vec![], inflaters: vec![], names: vec![], entries: vec![], decoded: vec![] }
     }
 
     /// Reads the tables; `None` if the data is malformed.
@@ -327,33 +343,12 @@ impl Index {
         types.dedup_by(|a, b| a.0 == b.0);
         let (names, entries): (Vec<_>, Vec<_>) = types.into_iter().unzip();
         let decoded = names.iter().map(|_| OnceLock::new()).collect();
-        Some(Index { data, blocks, names, entries, decoded })
+        let inflaters = blocks.iter().map(|_| Mutex::new(None)).collect();
+        Some(Index { data, blocks, inflaters, names, entries, decoded })
     }
 
     fn position(&self, name: &str) -> Option<usize> {
         self.names.binary_search(&name).ok()
-    }
-
-    /// The compact JSON of type `i`: inflates its block up to the end of the type.
-    fn json(&self, i: usize) -> Result<Vec<u8>, String> {
-        let entry = self.entries.get(i).ok_or("no such type")?;
-        let block = self.blocks.get(entry.block).ok_or("no such block")?;
-        let input = self.data.get(block.start..block.start + block.len).ok_or("block out of range")?;
-        let end = entry.offset + entry.len;
-        if end > block.raw_len {
-            return Err("type out of block".into());
-        }
-        let mut out = vec![0u8; end];
-        let mut state = Box::<DecompressorOxide>::default();
-        let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
-        let (status, _, written) = decompress(&mut state, input, &mut out, 0, flags);
-        match status {
-            // HasMoreOutput: the buffer is full, i.e. the type is complete.
-            TINFLStatus::Done | TINFLStatus::HasMoreOutput if written == end => {}
-            _ => return Err(format!("inflate: {status:?} after {written} of {end} bytes")),
-        }
-        out.drain(..entry.offset);
-        Ok(out)
     }
 
     /// Decodes type `i`; every inconsistency is an error (never a panic).
@@ -362,6 +357,40 @@ impl Index {
         let json = self.json(i)?;
         let raw: RawType = serde_json::from_slice(&json).map_err(|e| format!("{name}: {e}"))?;
         raw.into_resource_type(name).map_err(|e| format!("{name}: {e}"))
+    }
+
+    /// The compact JSON of type `i`: its block inflated up to the end of the type, going on
+    /// from where the block's inflater stopped.
+    fn json(&self, i: usize) -> Result<Vec<u8>, String> {
+        let entry = self.entries.get(i).ok_or("no such type")?;
+        let block = self.blocks.get(entry.block).ok_or("no such block")?;
+        let input = self.data.get(block.start..block.start + block.len).ok_or("block out of range")?;
+        let end = entry.offset + entry.len;
+        if end > block.raw_len {
+            return Err("type out of block".into());
+        }
+        let mut guard = self.inflaters.get(entry.block).ok_or("no such block")?.lock().unwrap_or_else(PoisonError::into_inner);
+        let inflater = guard.get_or_insert_with(|| Inflater {
+            state: Box::default(),
+            out: vec![0u8; block.raw_len],
+            in_pos: 0,
+            out_pos: 0,
+        });
+        if inflater.out_pos < end {
+            let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+            let rest = input.get(inflater.in_pos..).ok_or("block out of range")?;
+            // The output slice ends where the type does: inflating stops there (HasMoreOutput),
+            // keeping its state for the next type of the block.
+            let out = inflater.out.get_mut(..end).ok_or("type out of block")?;
+            let (status, consumed, written) = decompress(&mut inflater.state, rest, out, inflater.out_pos, flags);
+            inflater.in_pos += consumed;
+            inflater.out_pos += written;
+            match status {
+                TINFLStatus::Done | TINFLStatus::HasMoreOutput if inflater.out_pos == end => {}
+                _ => return Err(format!("inflate: {status:?} after {} of {end} bytes", inflater.out_pos)),
+            }
+        }
+        Ok(inflater.out.get(entry.offset..end).ok_or("type out of block")?.to_vec())
     }
 }
 
@@ -401,17 +430,54 @@ struct RawDef {
     r: Vec<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A property: its type alone (`"s"`), or `{ "t": type, "e": enum values, "d": doc }`.
+///
+/// Deserialized by hand: `#[serde(untagged)]` buffers every property into serde's `Content`
+/// before it tries the variants, which was a good part of decoding a type (docs/performance.md,
+/// F14).
 enum RawProp {
     Type(String),
-    Full {
-        t: String,
-        #[serde(default)]
-        e: Option<Vec<String>>,
-        #[serde(default)]
-        d: Option<String>,
-    },
+    Full { t: String, e: Option<Vec<String>>, d: Option<String> },
+}
+
+impl<'de> Deserialize<'de> for RawProp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawPropVisitor)
+    }
+}
+
+struct RawPropVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RawPropVisitor {
+    type Value = RawProp;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a property type, or a record with `t` and optionally `e` and `d`")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawProp, E> {
+        Ok(RawProp::Type(v.to_string()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<RawProp, E> {
+        Ok(RawProp::Type(v))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawProp, A::Error> {
+        let (mut t, mut e, mut d) = (None, None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "t" => t = Some(map.next_value::<String>()?),
+                "e" => e = map.next_value::<Option<Vec<String>>>()?,
+                "d" => d = map.next_value::<Option<String>>()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let t = t.ok_or_else(|| serde::de::Error::missing_field("t"))?;
+        Ok(RawProp::Full { t, e, d })
+    }
 }
 
 fn props(
@@ -604,6 +670,31 @@ mod tests {
         }
         assert!(prefix_pattern("a(b).*").is_none());
         assert_eq!(prefix_pattern(r"Outputs\..*").as_deref(), Some("Outputs."));
+    }
+
+    /// A block's inflater resumes where it stopped: asking for the types in order (each one
+    /// resumes) and in reverse order (the first inflates the most, the others are already
+    /// there) gives the same bytes for every type.
+    #[test]
+    fn resumed_inflating_matches_inflating_at_once() {
+        let forward = Index::parse(DATA).expect("index");
+        let backward = Index::parse(DATA).expect("index");
+        let n = forward.names.len();
+        let backward_json: Vec<Vec<u8>> = (0..n).rev().map(|i| backward.json(i).expect("inflate")).collect();
+        for i in 0..n {
+            assert_eq!(forward.json(i).expect("inflate"), backward_json[n - 1 - i], "{}", forward.names[i]);
+        }
+    }
+
+    #[test]
+    fn properties_read_as_a_type_or_a_record() {
+        let p: IndexMap<String, RawProp> =
+            serde_json::from_str(r#"{"A":"s","B":{"t":"L<s>","e":["x","y"],"d":"doc","z":1},"C":{"t":"i","e":null}}"#).expect("parse");
+        assert!(matches!(&p["A"], RawProp::Type(t) if t == "s"));
+        assert!(matches!(&p["B"], RawProp::Full { t, e: Some(e), d: Some(d) } if t == "L<s>" && e.len() == 2 && d == "doc"));
+        assert!(matches!(&p["C"], RawProp::Full { t, e: None, d: None } if t == "i"));
+        assert!(serde_json::from_str::<RawProp>(r#"{"e":["x"]}"#).is_err());
+        assert!(serde_json::from_str::<RawProp>("1").is_err());
     }
 
     /// Times the cold path: reading the tables, then decoding a few types (uncached).

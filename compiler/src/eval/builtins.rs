@@ -6,7 +6,6 @@ use super::value::{Deploy, ScopeIdx, Value, display};
 use crate::diagnostic::Code;
 use crate::source::Span;
 use crate::syntax::ast;
-use indexmap::IndexMap;
 use std::rc::Rc;
 
 /// Every built-in function's name.
@@ -308,7 +307,7 @@ pub fn to_json(value: &Value) -> Option<serde_json::Value> {
 
 /// Makes an `IndexMap` record value from pairs (for tests and lowering).
 pub fn record_of(pairs: Vec<(&str, Value)>) -> Value {
-    Value::record(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<IndexMap<_, _>>())
+    Value::record(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<crate::eval::value::Fields>())
 }
 
 /// Writes a value as JSON text, with deploy-time strings as `Fn::Sub` parts (inside quotes).

@@ -6,7 +6,7 @@
 //! that declarations may refer to each other in any order. Slots are lazy: a `let` is evaluated
 //! on first use, at most once; a slot met again while it is being evaluated is a recursion.
 
-use super::value::{Deploy, FnRef, ResourceIdx, ScopeIdx, SubPart, Value, display};
+use super::value::{Deploy, Fields, FnRef, FxIndexMap, ResourceIdx, ScopeIdx, SubPart, Value, display};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{self, BinaryOp, ExprKind, ItemKind, UnaryOp};
@@ -55,11 +55,11 @@ pub struct DeclCtx {
 pub struct ScopeData {
     pub parent: Option<ScopeIdx>,
     pub module: usize,
-    pub names: IndexMap<String, usize>,
+    pub names: FxIndexMap<String, usize>,
     /// Present for scopes that hold declarations (stacks, instances, declaration blocks).
     pub decl: Option<DeclCtx>,
     /// Component outputs (instance scopes): name to slot.
-    pub outputs: IndexMap<String, usize>,
+    pub outputs: FxIndexMap<String, usize>,
     /// What phase 2 must force in this scope.
     pub tasks: Vec<Task>,
     /// A scope made by a declaration-level `if` or `for`: its declarations belong to the
@@ -147,7 +147,7 @@ pub struct StackData<'a> {
     pub module: usize,
     pub span: Span,
     pub scope: ScopeIdx,
-    pub resources: IndexMap<String, ResourceIdx>,
+    pub resources: FxIndexMap<String, ResourceIdx>,
     pub outputs: Vec<OutputData<'a>>,
     pub tags: Option<(&'a ast::Expr, ScopeIdx)>,
     pub tag_values: Option<Value>,
@@ -232,9 +232,9 @@ impl<'a> Interp<'a> {
         self.scopes.push(ScopeData {
             parent,
             module,
-            names: IndexMap::new(),
+            names: FxIndexMap::default(),
             decl,
-            outputs: IndexMap::new(),
+            outputs: FxIndexMap::default(),
             tasks: Vec::new(),
             block_child: false,
         });
@@ -337,7 +337,7 @@ impl<'a> Interp<'a> {
                             module,
                             span: stack.name.span,
                             scope: usize::MAX,
-                            resources: IndexMap::new(),
+                            resources: FxIndexMap::default(),
                             outputs: Vec::new(),
                             tags: None,
                             tag_values: None,
@@ -361,7 +361,7 @@ impl<'a> Interp<'a> {
                         module,
                         span: top_level_decls[0].span,
                         scope,
-                        resources: IndexMap::new(),
+                        resources: FxIndexMap::default(),
                         outputs: Vec::new(),
                         tags: None,
                         tag_values: None,
@@ -894,7 +894,7 @@ impl<'a> Interp<'a> {
                 ast::RecordEntry::Spread(value) => spreads.push(value),
             }
         }
-        let mut spread_values: IndexMap<String, Value> = IndexMap::new();
+        let mut spread_values: Fields = Fields::default();
         for spread in spreads {
             let value = self.eval(spread, scope)?;
             if let Value::Record(fields) = self.to_data(value, spread.span, scope)? {
@@ -1179,7 +1179,7 @@ impl<'a> Interp<'a> {
         let items = self.expect_list(iterable, &comp.iterable, scope)?;
         let outer = self.mark();
         let (inner, index_slot, var_slot) = self.comprehension_scope(scope, comp.index_var.as_ref(), &comp.var);
-        let mut out = IndexMap::new();
+        let mut out = Fields::default();
         let result = (|| {
             for (position, item) in items.iter().enumerate() {
                 self.set_comprehension_vars(index_slot, var_slot, position, item);
@@ -1209,7 +1209,8 @@ impl<'a> Interp<'a> {
     }
 
     fn eval_record(&mut self, entries: &'a [ast::RecordEntry], scope: ScopeIdx) -> R<Value> {
-        let mut fields = IndexMap::new();
+        // sized once: growing a map reallocates and re-indexes it
+        let mut fields = Fields::with_capacity_and_hasher(entries.len(), Default::default());
         for entry in entries {
             match entry {
                 ast::RecordEntry::Field { key, value } => {
@@ -1240,17 +1241,17 @@ impl<'a> Interp<'a> {
 
     /// Turns instances into records of their outputs, recursively, so the value is plain data.
     pub fn to_data(&mut self, value: Value, span: Span, scope: ScopeIdx) -> R<Value> {
-        self.data_of(value, span, scope, &mut std::collections::HashSet::new())
+        self.data_of(value, span, scope, &mut rustc_hash::FxHashSet::default())
     }
 
     /// [`Interp::to_data`], remembering the lists and records known to hold no instance
     /// (`clean`, by address): values share their parts, and a list of a million references to
     /// one long list must not be searched a million times.
-    fn data_of(&mut self, value: Value, span: Span, scope: ScopeIdx, clean: &mut std::collections::HashSet<usize>) -> R<Value> {
+    fn data_of(&mut self, value: Value, span: Span, scope: ScopeIdx, clean: &mut rustc_hash::FxHashSet<usize>) -> R<Value> {
         match value {
             Value::Instance(instance) => {
                 let outputs: Vec<(String, usize)> = self.scopes[instance].outputs.iter().map(|(k, v)| (k.clone(), *v)).collect();
-                let mut fields = IndexMap::new();
+                let mut fields = Fields::with_capacity_and_hasher(outputs.len(), Default::default());
                 for (name, slot) in outputs {
                     let value = self.force(slot)?;
                     fields.insert(name, self.data_of(value, span, scope, clean)?);
@@ -1267,7 +1268,7 @@ impl<'a> Interp<'a> {
                 Ok(Value::list(out))
             }
             Value::Record(fields) if needs_conversion(&Value::Record(fields.clone()), clean) => {
-                let mut out = IndexMap::new();
+                let mut out = Fields::with_capacity_and_hasher(fields.len(), Default::default());
                 for (k, v) in fields.iter() {
                     self.step(scope, span)?;
                     out.insert(k.clone(), self.data_of(v.clone(), span, scope, clean)?);
@@ -1537,7 +1538,9 @@ impl<'a> Interp<'a> {
 
 /// Whether a value holds a component instance. Lists and records found to hold none are
 /// remembered in `clean` (by address) and not searched again.
-fn needs_conversion(value: &Value, clean: &mut std::collections::HashSet<usize>) -> bool {
+/// `clean` holds addresses, hashed with FxHash: a plain integer needs no SipHash, and this set
+/// is consulted for every list and record a resource's properties hold.
+fn needs_conversion(value: &Value, clean: &mut rustc_hash::FxHashSet<usize>) -> bool {
     let address = match value {
         Value::Instance(_) => return true,
         Value::List(items) => Rc::as_ptr(items) as usize,

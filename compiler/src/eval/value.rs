@@ -4,6 +4,16 @@
 use indexmap::IndexMap;
 use std::rc::Rc;
 
+/// An insertion-ordered map with FxHash. The interpreter's maps (record fields, scope names,
+/// a stack's resources) have short string keys that the program wrote, hashed on every field
+/// access; SipHash's protection against chosen collisions buys nothing there and cost about a
+/// twentieth of a large build (docs/performance.md, F7). Iteration order is insertion order,
+/// whatever the hasher, so output stays deterministic.
+pub type FxIndexMap<K, V> = IndexMap<K, V, rustc_hash::FxBuildHasher>;
+
+/// The fields of a record.
+pub type Fields = FxIndexMap<String, Value>;
+
 /// Index of a resource in the interpreter's resource arena.
 pub type ResourceIdx = usize;
 /// Index of a scope in the interpreter's scope arena.
@@ -17,7 +27,7 @@ pub enum Value {
     Number(f64),
     Str(Rc<str>),
     List(Rc<Vec<Value>>),
-    Record(Rc<IndexMap<String, Value>>),
+    Record(Rc<Fields>),
     /// A value known only at deploy time: a string, or a list of strings.
     Deploy(Rc<Deploy>),
     /// A resource: its `Ref` where a string is expected.
@@ -85,7 +95,7 @@ impl Value {
         Value::List(Rc::new(items))
     }
 
-    pub fn record(fields: IndexMap<String, Value>) -> Value {
+    pub fn record(fields: Fields) -> Value {
         Value::Record(Rc::new(fields))
     }
 

@@ -16,9 +16,14 @@ const SECRET_ENDINGS: [&str; 11] =
 /// True for a name that says it holds a secret: `MasterUserPassword`, `DB_PASSWORD`,
 /// `SecretString`, `api-token`. `SecretArn`, `TokenValidityUnits` or `PasswordLength` name
 /// something else.
+///
+/// It runs on every property key of every resource, so it compares from the end without
+/// allocating: the key's ASCII letters and digits, lower-cased, read backwards.
 pub fn is_secret_name(name: &str) -> bool {
-    let normal: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
-    SECRET_ENDINGS.iter().any(|e| normal.ends_with(e))
+    SECRET_ENDINGS.iter().any(|ending| {
+        let mut normal = name.bytes().rev().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_lowercase());
+        ending.bytes().rev().all(|e| normal.next() == Some(e))
+    })
 }
 
 /// True for a value that would put a secret in the template.
@@ -33,6 +38,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for r in &cx.resources {
         let mut found = Vec::new();
         walk(r.props, &mut Vec::new(), &mut found, 0);
+        let mut found: Vec<(Vec<Seg>, String)> = found.into_iter().map(|(path, name)| (path.iter().copied().map(Step::to_seg).collect(), name)).collect();
         let rt = schema::resource_type(r.type_name);
         // a property with an enum (`TokenValidityUnits.AccessToken: "hours"`) holds no secret
         found.retain(|(path, _)| rt.and_then(|rt| property_at(rt, path)).is_none_or(|p| p.enum_values.is_none()));
@@ -81,7 +87,24 @@ fn object_of(ty: &PropType) -> Option<&PropType> {
     }
 }
 
-fn walk(value: &Value, path: &mut Vec<Seg>, out: &mut Vec<(Vec<Seg>, String)>, depth: usize) {
+/// A step of the path being walked: borrowed, so that walking allocates nothing until it
+/// finds something (it visits every property of every resource).
+#[derive(Clone, Copy)]
+enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+impl Step<'_> {
+    fn to_seg(self) -> Seg {
+        match self {
+            Step::Key(key) => Seg::Key(key.to_string()),
+            Step::Index(i) => Seg::Index(i),
+        }
+    }
+}
+
+fn walk<'v>(value: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Vec<(Vec<Step<'v>>, String)>, depth: usize) {
     if depth > 16 {
         return;
     }
@@ -92,13 +115,14 @@ fn walk(value: &Value, path: &mut Vec<Seg>, out: &mut Vec<(Vec<Seg>, String)>, d
                 && is_secret_name(name)
                 && is_plain(v)
             {
-                path.push(Seg::Key("Value".into()));
+                path.push(Step::Key("Value"));
                 out.push((path.clone(), name.to_string()));
                 path.pop();
             }
             for (key, field) in fields.iter() {
-                path.push(Seg::Key(key.clone()));
-                if is_secret_name(key) && is_plain(field) {
+                path.push(Step::Key(key));
+                // is_plain first: most values are not plain strings, and it is the cheaper test
+                if is_plain(field) && is_secret_name(key) {
                     out.push((path.clone(), key.clone()));
                 } else {
                     walk(field, path, out, depth + 1);
@@ -108,7 +132,7 @@ fn walk(value: &Value, path: &mut Vec<Seg>, out: &mut Vec<(Vec<Seg>, String)>, d
         }
         Value::List(list) => {
             for (i, item) in list.iter().enumerate() {
-                path.push(Seg::Index(i));
+                path.push(Step::Index(i));
                 walk(item, path, out, depth + 1);
                 path.pop();
             }

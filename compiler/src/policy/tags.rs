@@ -5,12 +5,14 @@
 use super::{Context, Finding, Place, Seg};
 use crate::cfn::{facts, schema};
 use crate::diagnostic::Code;
-use crate::eval::value::Value;
+use crate::eval::value::{FxIndexMap, Value};
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if !cx.stacks.iter().any(|(_, tagged)| *tagged) {
         return;
     }
+    // whether cvl applies a stack's tags to a type, looked up in the schemas once per type
+    let mut applies_to: FxIndexMap<&str, bool> = FxIndexMap::default();
     for r in &cx.resources {
         let Some(property) = schema::resource_type(r.type_name).and_then(|rt| rt.tag_property.clone()) else { continue };
         let own = r.prop(&property).is_some_and(|tags| match tags {
@@ -22,7 +24,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let (stack, stack_tagged) = cx.stacks[r.stack];
-        let applies = facts::tags_format(r.type_name).is_some();
+        let applies = *applies_to.entry(r.type_name).or_insert_with(|| facts::tags_format(r.type_name).is_some());
         if stack_tagged && applies {
             continue;
         }
