@@ -64,9 +64,11 @@ struct Grammar;
 pub const MAX_TREE_DEPTH: usize = 512;
 
 /// How much stack the tree builder may use (measured from where it starts): past it, the
-/// declaration is reported as too deeply nested rather than risking a stack overflow. Pest
-/// guards its own recursion on native targets; the builder uses less stack per level than pest
-/// (see `primary`), so this is a last resort (1.5 MiB: debug builds use a few KiB per level).
+/// declaration is reported as too deeply nested rather than risking a stack overflow. Pest's
+/// recursion is bounded by the bracket pre-scan of `scan.rs` alone: pest is built without its
+/// `std` feature, so without its per-rule stack probe (as on wasm, where it never had one). The
+/// builder uses less stack per level than pest (see `primary`), so this is a last resort
+/// (1.5 MiB: debug builds use a few KiB per level).
 const STACK_BUDGET: usize = 3 << 19;
 
 /// An address on the current stack, to measure how much stack the builder uses.
