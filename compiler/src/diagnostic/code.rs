@@ -199,7 +199,8 @@ codes! {
     IoError = "io-error",
     /// Formatting was refused and the file left as it is: it has syntax errors (fix those first),
     /// or its formatted text would not parse back to the same program (a bug in the formatter).
-    /// The language server reports it on the file until the next edit.
+    /// `cvl fmt` reports the second case as an error; the language server reports either case as a
+    /// warning on the file until the next edit.
     FormatRefused = "format-refused",
 }
 

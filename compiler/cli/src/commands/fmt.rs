@@ -124,7 +124,15 @@ fn format_file(file: &Path, check: bool, reporter: &Reporter) -> Outcome {
             Outcome::Refused
         }
         Err(refusal @ FormatError::Changed(_)) => {
-            eprintln!("error: `{name}`: {refusal}");
+            let diagnostic = cvl::Diagnostic::error(
+                cvl::Code::FormatRefused,
+                name.clone(),
+                cvl::Span::new(0, 0),
+                format!("not formatted: {refusal}"),
+            )
+            .with_help("the formatter would change what this file means, a bug in cvl: please report it with the file");
+            let sources = indexmap::IndexMap::from([(name.clone(), text)]);
+            reporter.diagnostics(&[diagnostic], &sources);
             Outcome::Refused
         }
     }
