@@ -14,7 +14,11 @@ fn diagnostics_markdown() -> String {
     );
     for code in Code::ALL {
         let doc = code.doc().split_whitespace().collect::<Vec<_>>().join(" ");
-        out.push_str(&format!("| `{}` | {} |\n", code.as_str(), doc.replace('|', "\\|")));
+        out.push_str(&format!(
+            "| `{}` | {} |\n",
+            code.as_str(),
+            doc.replace('|', "\\|")
+        ));
     }
     out
 }
@@ -27,7 +31,10 @@ fn diagnostics_doc_lists_every_code() {
         std::fs::write(&path, &expected).expect("docs/diagnostics.md is writable");
     }
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(actual == expected, "docs/diagnostics.md is out of date: run `CVL_BLESS=1 cargo test -p cvl-tests --test docs`");
+    assert!(
+        actual == expected,
+        "docs/diagnostics.md is out of date: run `CVL_BLESS=1 cargo test -p cvl-tests --test docs`"
+    );
 }
 
 #[test]
@@ -38,15 +45,27 @@ fn stdlib_doc_is_generated_from_the_modules() {
         std::fs::write(&path, &expected).expect("docs/stdlib.md is writable");
     }
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(actual == expected, "docs/stdlib.md is out of date: run `CVL_BLESS=1 cargo test -p cvl-tests --test docs`");
+    assert!(
+        actual == expected,
+        "docs/stdlib.md is out of date: run `CVL_BLESS=1 cargo test -p cvl-tests --test docs`"
+    );
 }
 
 #[test]
 fn every_stdlib_module_type_checks() {
     for (name, _) in cvl::stdlib::MODULES {
         let entry = format!("import std.{name}\n");
-        let result = cvl::check(&cvl::MemoryLoader::new().with("main.cvl", entry), "main.cvl", &[]);
-        let errors: Vec<String> = result.diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("{}: {} [{}]", d.file, d.message, d.code)).collect();
+        let result = cvl::check(
+            &cvl::MemoryLoader::new().with("main.cvl", entry),
+            "main.cvl",
+            &[],
+        );
+        let errors: Vec<String> = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{}: {} [{}]", d.file, d.message, d.code))
+            .collect();
         assert!(errors.is_empty(), "std.{name}: {errors:#?}");
     }
 }

@@ -15,7 +15,12 @@ fn actual(diagnostics: &[Diagnostic], sources: &indexmap_like::Sources) -> Vec<E
             let text = sources.get(&d.file).unwrap_or("");
             let line = LineIndex::new(text).position(text, d.span.start).line + 1;
             let severity = if d.is_error() { "error" } else { "warning" };
-            Expected { file: d.file.clone(), line, severity: severity.to_string(), code: d.code.as_str().to_string() }
+            Expected {
+                file: d.file.clone(),
+                line,
+                severity: severity.to_string(),
+                code: d.code.as_str().to_string(),
+            }
         })
         .collect();
     out.sort();
@@ -28,36 +33,76 @@ mod indexmap_like {
     pub struct Sources(pub Vec<(String, String)>);
     impl Sources {
         pub fn get(&self, file: &str) -> Option<&str> {
-            self.0.iter().find(|(f, _)| f == file).map(|(_, t)| t.as_str())
+            self.0
+                .iter()
+                .find(|(f, _)| f == file)
+                .map(|(_, t)| t.as_str())
         }
     }
 }
 
 /// Runs one fixture project; returns a failure message or the snapshot text.
-fn run_case(name: &str, loader: &MemoryLoader, entry: &str, files: &[(String, String)]) -> Result<Option<String>, String> {
-    let entry_text = files.iter().find(|(p, _)| p == entry).map(|(_, t)| t.clone()).unwrap_or_default();
+fn run_case(
+    name: &str,
+    loader: &MemoryLoader,
+    entry: &str,
+    files: &[(String, String)],
+) -> Result<Option<String>, String> {
+    let entry_text = files
+        .iter()
+        .find(|(p, _)| p == entry)
+        .map(|(_, t)| t.clone())
+        .unwrap_or_default();
     let params = fixture_params(&entry_text);
-    let mut expected: Vec<Expected> = files.iter().flat_map(|(path, text)| expectations(path, text)).collect();
+    let mut expected: Vec<Expected> = files
+        .iter()
+        .flat_map(|(path, text)| expectations(path, text))
+        .collect();
     expected.sort();
     expected.dedup();
     let result = cvl::build(loader, entry, &params);
-    let sources = indexmap_like::Sources(result.sources.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+    let sources = indexmap_like::Sources(
+        result
+            .sources
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    );
     let mut got = actual(&result.diagnostics, &sources);
     // Warnings (the policy pack's findings) are compared only where a fixture states one, or
     // in the policy fixtures; elsewhere a fixture is about its errors and its output.
-    let states_warnings = name.starts_with("policy__") || expected.iter().any(|e| e.severity == "warning");
+    let states_warnings =
+        name.starts_with("policy__") || expected.iter().any(|e| e.severity == "warning");
     if !states_warnings {
         got.retain(|e| e.severity != "warning");
     }
     if got != expected {
-        let rendered: Vec<String> = result.diagnostics.iter().map(|d| format!("  {}[{}] {}:{:?} {}", if d.is_error() { "error" } else { "warning" }, d.code, d.file, d.span, d.message)).collect();
-        return Err(format!("{name}: expected {expected:#?}\n got {got:#?}\n diagnostics:\n{}", rendered.join("\n")));
+        let rendered: Vec<String> = result
+            .diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "  {}[{}] {}:{:?} {}",
+                    if d.is_error() { "error" } else { "warning" },
+                    d.code,
+                    d.file,
+                    d.span,
+                    d.message
+                )
+            })
+            .collect();
+        return Err(format!(
+            "{name}: expected {expected:#?}\n got {got:#?}\n diagnostics:\n{}",
+            rendered.join("\n")
+        ));
     }
     if !expected.is_empty() {
         return Ok(None);
     }
     let Some(output) = result.output else {
-        return Err(format!("{name}: no diagnostics expected, but the build produced no output"));
+        return Err(format!(
+            "{name}: no diagnostics expected, but the build produced no output"
+        ));
     };
     let mut snapshot = String::from("----- SOURCE\n");
     for (path, text) in files {
@@ -84,14 +129,30 @@ fn fixtures() {
     let mut failures = Vec::new();
     let mut snapshots = Vec::new();
     let mut count = 0;
-    let mut groups: Vec<_> = std::fs::read_dir(&cases).expect("tests/cases exists").flatten().map(|e| e.path()).collect();
+    let mut groups: Vec<_> = std::fs::read_dir(&cases)
+        .expect("tests/cases exists")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     groups.sort();
     for group in groups.into_iter().filter(|p| p.is_dir()) {
-        let group_name = group.file_name().unwrap_or_default().to_string_lossy().to_string();
-        let mut entries: Vec<_> = std::fs::read_dir(&group).expect("readable").flatten().map(|e| e.path()).collect();
+        let group_name = group
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let mut entries: Vec<_> = std::fs::read_dir(&group)
+            .expect("readable")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
         entries.sort();
         for path in entries {
-            let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+            let stem = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             let name = format!("{group_name}__{stem}");
             let outcome = if path.is_dir() && path.join("main.cvl").exists() {
                 let files = cvl_files(&path);
@@ -100,7 +161,12 @@ fn fixtures() {
                 // a single-file fixture is the entry file `main.cvl` of a project of its own
                 let text = std::fs::read_to_string(&path).expect("readable");
                 let files = vec![("main.cvl".to_string(), text.clone())];
-                run_case(&name, &MemoryLoader::new().with("main.cvl", text), "main.cvl", &files)
+                run_case(
+                    &name,
+                    &MemoryLoader::new().with("main.cvl", text),
+                    "main.cvl",
+                    &files,
+                )
             } else {
                 continue;
             };
@@ -113,7 +179,12 @@ fn fixtures() {
         }
     }
     assert!(count > 0, "no fixtures found under tests/cases");
-    assert!(failures.is_empty(), "{} of {count} fixtures failed:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} fixtures failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
     // snapshots last, so every expectation above is reported even when a snapshot changed
     for (name, snapshot) in snapshots {
         let mut settings = insta::Settings::clone_current();
@@ -122,4 +193,3 @@ fn fixtures() {
         settings.bind(|| insta::assert_snapshot!(name, snapshot));
     }
 }
-

@@ -38,7 +38,12 @@ fn build_on_small_stack(main: String) -> BuildResult {
 }
 
 fn codes(result: &BuildResult) -> Vec<&'static str> {
-    let mut codes: Vec<&'static str> = result.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code.as_str()).collect();
+    let mut codes: Vec<&'static str> = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code.as_str())
+        .collect();
     codes.dedup();
     codes
 }
@@ -53,7 +58,9 @@ fn lazy_let_chain(n: usize) -> String {
     for i in 0..n {
         s.push_str(&format!("let a{i} = a{} + 1\n", i + 1));
     }
-    s.push_str(&format!("let a{n} = 0\nresource T: AWS::SNS::Topic {{ TopicName: \"${{a0}}\" }}\n"));
+    s.push_str(&format!(
+        "let a{n} = 0\nresource T: AWS::SNS::Topic {{ TopicName: \"${{a0}}\" }}\n"
+    ));
     s
 }
 
@@ -72,7 +79,10 @@ fn function_chain(n: usize) -> String {
 fn component_chain(n: usize) -> String {
     let mut s = String::new();
     for i in 0..n {
-        s.push_str(&format!("component C{i} {{\n  let c = C{} {{}}\n  output o = c.o + 1\n}}\n", i + 1));
+        s.push_str(&format!(
+            "component C{i} {{\n  let c = C{} {{}}\n  output o = c.o + 1\n}}\n",
+            i + 1
+        ));
     }
     s.push_str(&format!(
         "component C{n} {{\n  resource T: AWS::SNS::Topic {{}}\n  output o = 0\n}}\nstack s {{\n  let c = C0 {{}}\n  output o = c.o\n}}\n"
@@ -85,9 +95,16 @@ fn component_chain(n: usize) -> String {
 fn growing_type(lets: usize, each: usize) -> String {
     let mut s = String::from("let v0 = 1\n");
     for i in 1..=lets {
-        s.push_str(&format!("let v{i} = {}v{}{}\n", "[".repeat(each), i - 1, "]".repeat(each)));
+        s.push_str(&format!(
+            "let v{i} = {}v{}{}\n",
+            "[".repeat(each),
+            i - 1,
+            "]".repeat(each)
+        ));
     }
-    s.push_str(&format!("resource T: AWS::SNS::Topic {{ TopicName: to_json(v{lets}) }}\n"));
+    s.push_str(&format!(
+        "resource T: AWS::SNS::Topic {{ TopicName: to_json(v{lets}) }}\n"
+    ));
     s
 }
 
@@ -96,7 +113,11 @@ fn lazy_let_chains_stop_at_the_depth_limit() {
     let shallow = build_on_small_stack(lazy_let_chain(100));
     assert!(shallow.output.is_some(), "{:?}", shallow.diagnostics);
     for n in [400, 5_000, 50_000] {
-        assert_eq!(codes(&build_on_small_stack(lazy_let_chain(n))), ["limit-exceeded"], "a chain of {n} lets");
+        assert_eq!(
+            codes(&build_on_small_stack(lazy_let_chain(n))),
+            ["limit-exceeded"],
+            "a chain of {n} lets"
+        );
     }
 }
 
@@ -105,7 +126,11 @@ fn function_chains_stop_at_the_depth_limit() {
     let shallow = build_on_small_stack(function_chain(100));
     assert!(shallow.output.is_some(), "{:?}", shallow.diagnostics);
     for n in [400, 5_000] {
-        assert_eq!(codes(&build_on_small_stack(function_chain(n))), ["limit-exceeded"], "a chain of {n} functions");
+        assert_eq!(
+            codes(&build_on_small_stack(function_chain(n))),
+            ["limit-exceeded"],
+            "a chain of {n} functions"
+        );
     }
 }
 
@@ -115,7 +140,11 @@ fn component_chains_stop_at_the_depth_limit() {
     assert!(shallow.output.is_some(), "{:?}", shallow.diagnostics);
     for n in [400, 2_000] {
         let result = build_on_small_stack(component_chain(n));
-        assert!(codes(&result).contains(&"limit-exceeded"), "a chain of {n} components: {:?}", codes(&result));
+        assert!(
+            codes(&result).contains(&"limit-exceeded"),
+            "a chain of {n} components: {:?}",
+            codes(&result)
+        );
     }
 }
 
@@ -127,7 +156,11 @@ fn types_grown_through_lets_stop_at_the_type_depth_limit_quickly() {
     let result = build_on_small_stack(growing_type(40, 200));
     assert_eq!(codes(&result), ["nesting-too-deep"]);
     assert_eq!(result.diagnostics.len(), 20, "every other let is too deep");
-    assert!(started.elapsed().as_secs() < 30, "checking took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "checking took {:?}",
+        started.elapsed()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,16 +206,30 @@ fn copy_in_order(from: &Path, to: &Path, files: &[PathBuf]) {
 /// its `env` param and prints every template (JSON and YAML) and manifest.
 #[test]
 fn child_process_build() {
-    let Some(dir) = std::env::var_os("CVL_RELIABILITY_PROJECT") else { return };
+    let Some(dir) = std::env::var_os("CVL_RELIABILITY_PROJECT") else {
+        return;
+    };
     let loader = Disk(PathBuf::from(dir));
     let params = cvl::params(&loader, "main.cvl");
-    let envs: Vec<String> = params.params.iter().find(|p| p.name == "env").map(|p| p.allowed.clone()).unwrap_or_default();
-    let assignments: Vec<Vec<(String, String)>> =
-        if envs.is_empty() { vec![Vec::new()] } else { envs.iter().map(|e| vec![("env".to_string(), e.clone())]).collect() };
+    let envs: Vec<String> = params
+        .params
+        .iter()
+        .find(|p| p.name == "env")
+        .map(|p| p.allowed.clone())
+        .unwrap_or_default();
+    let assignments: Vec<Vec<(String, String)>> = if envs.is_empty() {
+        vec![Vec::new()]
+    } else {
+        envs.iter()
+            .map(|e| vec![("env".to_string(), e.clone())])
+            .collect()
+    };
     let mut out = String::new();
     for assignment in assignments {
         let result = cvl::build(&loader, "main.cvl", &assignment);
-        let output = result.output.unwrap_or_else(|| panic!("{assignment:?} failed: {:?}", result.diagnostics));
+        let output = result
+            .output
+            .unwrap_or_else(|| panic!("{assignment:?} failed: {:?}", result.diagnostics));
         out.push_str(&format!("===== {assignment:?}\n"));
         for stack in &output.stacks {
             out.push_str(&cvl::project::to_json_string(&stack.template));
@@ -190,7 +237,10 @@ fn child_process_build() {
         }
         out.push_str(&cvl::project::to_json_string(&output.manifest));
         for d in &result.diagnostics {
-            out.push_str(&format!("{} {} {:?} {}\n", d.code, d.file, d.span, d.message));
+            out.push_str(&format!(
+                "{} {} {:?} {}\n",
+                d.code, d.file, d.span, d.message
+            ));
         }
     }
     println!("<<<OUTPUT\n{out}OUTPUT>>>");
@@ -199,39 +249,73 @@ fn child_process_build() {
 /// Runs [`child_process_build`] in a new process of this test binary.
 fn build_in_child(project: &Path) -> String {
     let output = Command::new(std::env::current_exe().expect("the test binary"))
-        .args(["--exact", "child_process_build", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "child_process_build",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("CVL_RELIABILITY_PROJECT", project)
         .output()
         .expect("the test binary runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(output.status.success(), "the child failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    let start = stdout.find("<<<OUTPUT\n").expect("the child printed its output") + "<<<OUTPUT\n".len();
-    let end = stdout.rfind("OUTPUT>>>").expect("the child printed all of its output");
+    assert!(
+        output.status.success(),
+        "the child failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let start = stdout
+        .find("<<<OUTPUT\n")
+        .expect("the child printed its output")
+        + "<<<OUTPUT\n".len();
+    let end = stdout
+        .rfind("OUTPUT>>>")
+        .expect("the child printed all of its output");
     stdout[start..end].to_string()
 }
 
 /// The CLI next to this test binary (`target/debug/cvl`), when `cargo test --workspace` built it.
 fn cli_binary() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
-    let cli = exe.parent()?.parent()?.join(if cfg!(windows) { "cvl.exe" } else { "cvl" });
+    let cli = exe
+        .parent()?
+        .parent()?
+        .join(if cfg!(windows) { "cvl.exe" } else { "cvl" });
     cli.is_file().then_some(cli)
 }
 
 fn folder_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    files_under(dir).into_iter().map(|rel| (rel.clone(), std::fs::read(dir.join(&rel)).expect("readable"))).collect()
+    files_under(dir)
+        .into_iter()
+        .map(|rel| {
+            (
+                rel.clone(),
+                std::fs::read(dir.join(&rel)).expect("readable"),
+            )
+        })
+        .collect()
 }
 
 #[test]
 fn templates_are_byte_identical_across_processes_and_file_orders() {
     let examples = repo_root().join("examples");
-    let mut projects: Vec<PathBuf> = std::fs::read_dir(&examples).expect("examples/").flatten().map(|e| e.path()).filter(|p| p.join("main.cvl").is_file()).collect();
+    let mut projects: Vec<PathBuf> = std::fs::read_dir(&examples)
+        .expect("examples/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("main.cvl").is_file())
+        .collect();
     projects.sort();
     assert!(!projects.is_empty());
     let scratch = std::env::temp_dir().join(format!("cvl-reliability-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     let cli = cli_binary();
     for project in projects {
-        let name = project.file_name().expect("a name").to_string_lossy().to_string();
+        let name = project
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .to_string();
         let files = files_under(&project);
         let forward = scratch.join(format!("{name}-forward"));
         let backward = scratch.join(format!("{name}-backward"));
@@ -240,22 +324,51 @@ fn templates_are_byte_identical_across_processes_and_file_orders() {
         copy_in_order(&project, &backward, &reversed);
         let first = build_in_child(&forward);
         let second = build_in_child(&backward);
-        assert!(first.contains("AWSTemplateFormatVersion"), "{name}: no template in the output");
-        assert!(first == second, "{name}: two processes (files created in opposite orders) built different bytes");
+        assert!(
+            first.contains("AWSTemplateFormatVersion"),
+            "{name}: no template in the output"
+        );
+        assert!(
+            first == second,
+            "{name}: two processes (files created in opposite orders) built different bytes"
+        );
         if let Some(cli) = &cli {
             let params = cvl::params(&Disk(forward.clone()), "main.cvl");
-            let env: Vec<String> = params.params.iter().find(|p| p.name == "env").and_then(|p| p.allowed.first()).map(|e| format!("env={e}")).into_iter().collect();
+            let env: Vec<String> = params
+                .params
+                .iter()
+                .find(|p| p.name == "env")
+                .and_then(|p| p.allowed.first())
+                .map(|e| format!("env={e}"))
+                .into_iter()
+                .collect();
             for (dir, out) in [(&forward, "out-forward"), (&backward, "out-backward")] {
-                let status = Command::new(cli).arg("build").arg(dir).args(&env).arg("--out").arg(scratch.join(format!("{name}-{out}"))).output().expect("cvl runs");
-                assert!(status.status.success(), "{name}: {}", String::from_utf8_lossy(&status.stderr));
+                let status = Command::new(cli)
+                    .arg("build")
+                    .arg(dir)
+                    .args(&env)
+                    .arg("--out")
+                    .arg(scratch.join(format!("{name}-{out}")))
+                    .output()
+                    .expect("cvl runs");
+                assert!(
+                    status.status.success(),
+                    "{name}: {}",
+                    String::from_utf8_lossy(&status.stderr)
+                );
             }
             let a = folder_bytes(&scratch.join(format!("{name}-out-forward")));
             let b = folder_bytes(&scratch.join(format!("{name}-out-backward")));
-            assert!(!a.is_empty() && a == b, "{name}: `cvl build` wrote different files from the two copies");
+            assert!(
+                !a.is_empty() && a == b,
+                "{name}: `cvl build` wrote different files from the two copies"
+            );
         }
     }
     if cli.is_none() {
-        eprintln!("note: no cvl binary next to the test binary; the library was compared, the CLI was not");
+        eprintln!(
+            "note: no cvl binary next to the test binary; the library was compared, the CLI was not"
+        );
     }
     let _ = std::fs::remove_dir_all(&scratch);
 }
@@ -273,8 +386,14 @@ fn fuzz_regressions_replay() {
         ("build_project", oracles::build),
         ("format", |data: &[u8]| oracles::format(data, false)),
     ] {
-        let Ok(entries) = std::fs::read_dir(root.join(target)) else { continue };
-        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+        let Ok(entries) = std::fs::read_dir(root.join(target)) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
         paths.sort();
         for path in paths {
             let data = std::fs::read(&path).expect("readable");
@@ -362,7 +481,9 @@ fn abuse_language_server(malformed_json: bool) {
     use std::time::{Duration, Instant};
 
     let Some(cli) = cli_binary() else {
-        eprintln!("note: no cvl binary next to the test binary (run `cargo test --workspace`); the language server was not tested");
+        eprintln!(
+            "note: no cvl binary next to the test binary (run `cargo test --workspace`); the language server was not tested"
+        );
         return;
     };
     let scratch = std::env::temp_dir().join(format!("cvl-lsp-abuse-{}", std::process::id()));
@@ -381,7 +502,11 @@ fn abuse_language_server(malformed_json: bool) {
         .current_dir(&scratch)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(scratch.join("server.log")).map(Stdio::from).unwrap_or_else(|_| Stdio::null()))
+        .stderr(
+            std::fs::File::create(scratch.join("server.log"))
+                .map(Stdio::from)
+                .unwrap_or_else(|_| Stdio::null()),
+        )
         .spawn()
         .expect("`cvl lsp` starts");
     let pid = child.id();
@@ -422,10 +547,16 @@ fn abuse_language_server(malformed_json: bool) {
     };
     let mut outstanding: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
     let mut next_id = 0i64;
-    let mut request = |send_raw: &mut dyn FnMut(&str), method: &str, params: Value, outstanding: &mut std::collections::BTreeSet<i64>| {
+    let mut request = |send_raw: &mut dyn FnMut(&str),
+                       method: &str,
+                       params: Value,
+                       outstanding: &mut std::collections::BTreeSet<i64>| {
         next_id += 1;
         outstanding.insert(next_id);
-        send_raw(&json!({ "jsonrpc": "2.0", "id": next_id, "method": method, "params": params }).to_string());
+        send_raw(
+            &json!({ "jsonrpc": "2.0", "id": next_id, "method": method, "params": params })
+                .to_string(),
+        );
     };
     // waits until every request has its answer; counts the answers with a result
     let results = std::cell::Cell::new(0usize);
@@ -455,27 +586,78 @@ fn abuse_language_server(malformed_json: bool) {
         }
     };
 
-    request(&mut send_raw, "initialize", json!({ "processId": null, "rootUri": root_uri, "capabilities": {} }), &mut outstanding);
+    request(
+        &mut send_raw,
+        "initialize",
+        json!({ "processId": null, "rootUri": root_uri, "capabilities": {} }),
+        &mut outstanding,
+    );
     drain(&mut outstanding, "initialize");
     send_raw(&json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }).to_string());
     let open = |send_raw: &mut dyn FnMut(&str), uri: &str, text: &str| {
-        send_raw(&json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-            "textDocument": { "uri": uri, "languageId": "cvl", "version": 1, "text": text } } }).to_string());
+        send_raw(
+            &json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": { "uri": uri, "languageId": "cvl", "version": 1, "text": text } } })
+            .to_string(),
+        );
     };
     open(&mut send_raw, &main_uri, main_text);
     open(&mut send_raw, &lib_uri, lib_text);
 
     let pieces = [
-        "", "x", "\n", "let a = 1\n", "{", "}", "[", "]", "(", ")", "\"", "${", "\"\"\"", "𝄞", "é", "\r\n", "// c\n",
-        "resource B: AWS::S3::Bucket {}\n", "stack s {\n", "names.", "env", "fn f() -> int { 1 }\n", "component C {}\n",
-        "map<", "..", "??", "import std.vpc\n", &"[".repeat(300), "\u{0}", "\t",
+        "",
+        "x",
+        "\n",
+        "let a = 1\n",
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        "\"",
+        "${",
+        "\"\"\"",
+        "𝄞",
+        "é",
+        "\r\n",
+        "// c\n",
+        "resource B: AWS::S3::Bucket {}\n",
+        "stack s {\n",
+        "names.",
+        "env",
+        "fn f() -> int { 1 }\n",
+        "component C {}\n",
+        "map<",
+        "..",
+        "??",
+        "import std.vpc\n",
+        &"[".repeat(300),
+        "\u{0}",
+        "\t",
     ];
-    let uris = [main_uri.as_str(), lib_uri.as_str(), "file:///nowhere/x.cvl", "untitled:1", "not a uri"];
+    let uris = [
+        main_uri.as_str(),
+        lib_uri.as_str(),
+        "file:///nowhere/x.cvl",
+        "untitled:1",
+        "not a uri",
+    ];
     let methods = [
-        "textDocument/hover", "textDocument/completion", "textDocument/signatureHelp", "textDocument/definition",
-        "textDocument/references", "textDocument/documentSymbol", "textDocument/semanticTokens/full", "textDocument/inlayHint",
-        "textDocument/codeAction", "textDocument/formatting", "textDocument/rename", "textDocument/prepareRename",
-        "textDocument/rangeFormatting", "cvl/unknownMethod",
+        "textDocument/hover",
+        "textDocument/completion",
+        "textDocument/signatureHelp",
+        "textDocument/definition",
+        "textDocument/references",
+        "textDocument/documentSymbol",
+        "textDocument/semanticTokens/full",
+        "textDocument/inlayHint",
+        "textDocument/codeAction",
+        "textDocument/formatting",
+        "textDocument/rename",
+        "textDocument/prepareRename",
+        "textDocument/rangeFormatting",
+        "cvl/unknownMethod",
     ];
     let docs = [main_uri.clone(), lib_uri.clone()];
     let texts = [main_text, lib_text];
@@ -491,16 +673,32 @@ fn abuse_language_server(malformed_json: bool) {
             json!({ "line": if rng.below(4) == 0 { big[rng.below(6) as usize] } else { rng.below(12) },
                     "character": if rng.below(4) == 0 { big[rng.below(6) as usize] } else { rng.below(60) } })
         };
-        let uri = if rng.below(5) == 0 { rng.pick(&uris) } else { docs[rng.below(2) as usize].as_str() };
+        let uri = if rng.below(5) == 0 {
+            rng.pick(&uris)
+        } else {
+            docs[rng.below(2) as usize].as_str()
+        };
         match rng.below(20) {
             0..=8 => {
                 let doc = rng.below(2) as usize;
                 versions[doc] += 1;
                 let start = position(&mut rng);
-                let end = if rng.below(3) == 0 { position(&mut rng) } else { start.clone() };
+                let end = if rng.below(3) == 0 {
+                    position(&mut rng)
+                } else {
+                    start.clone()
+                };
                 let text: String = (0..rng.below(4)).map(|_| rng.pick(&pieces)).collect();
-                let target = if rng.below(10) == 0 { rng.pick(&uris) } else { docs[doc].as_str() };
-                let change = if rng.below(15) == 0 { json!({ "text": text }) } else { json!({ "range": { "start": start, "end": end }, "text": text }) };
+                let target = if rng.below(10) == 0 {
+                    rng.pick(&uris)
+                } else {
+                    docs[doc].as_str()
+                };
+                let change = if rng.below(15) == 0 {
+                    json!({ "text": text })
+                } else {
+                    json!({ "range": { "start": start, "end": end }, "text": text })
+                };
                 send_raw(&json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
                     "textDocument": { "uri": target, "version": versions[doc] }, "contentChanges": [change] } }).to_string());
             }
@@ -519,17 +717,40 @@ fn abuse_language_server(malformed_json: bool) {
                 // malformed: not JSON, a request with params of the wrong shape, a batch
                 match rng.below(3) {
                     0 if malformed_json => send_raw("{ this is not json"),
-                    0 => request(&mut send_raw, "textDocument/hover", json!({ "position": "nowhere" }), &mut outstanding),
-                    1 => request(&mut send_raw, "textDocument/hover", json!([1, 2, 3]), &mut outstanding),
-                    _ => request(&mut send_raw, "textDocument/completion", json!({ "textDocument": 7 }), &mut outstanding),
+                    0 => request(
+                        &mut send_raw,
+                        "textDocument/hover",
+                        json!({ "position": "nowhere" }),
+                        &mut outstanding,
+                    ),
+                    1 => request(
+                        &mut send_raw,
+                        "textDocument/hover",
+                        json!([1, 2, 3]),
+                        &mut outstanding,
+                    ),
+                    _ => request(
+                        &mut send_raw,
+                        "textDocument/completion",
+                        json!({ "textDocument": 7 }),
+                        &mut outstanding,
+                    ),
                 }
             }
             18 => {
                 let doc = rng.below(2) as usize;
-                send_raw(&json!({ "jsonrpc": "2.0", "method": "textDocument/didClose", "params": {
-                    "textDocument": { "uri": (docs[doc].as_str()) } } }).to_string());
+                send_raw(
+                    &json!({ "jsonrpc": "2.0", "method": "textDocument/didClose", "params": {
+                    "textDocument": { "uri": (docs[doc].as_str()) } } })
+                    .to_string(),
+                );
                 // requests for the closed document, then open it again (sometimes never)
-                request(&mut send_raw, "textDocument/hover", json!({ "textDocument": { "uri": (docs[doc].as_str()) }, "position": { "line": 0, "character": 0 } }), &mut outstanding);
+                request(
+                    &mut send_raw,
+                    "textDocument/hover",
+                    json!({ "textDocument": { "uri": (docs[doc].as_str()) }, "position": { "line": 0, "character": 0 } }),
+                    &mut outstanding,
+                );
                 if rng.below(4) != 0 {
                     versions[doc] = 1;
                     open(&mut send_raw, docs[doc].as_str(), texts[doc]);
@@ -539,9 +760,12 @@ fn abuse_language_server(malformed_json: bool) {
                 // a document reset to a valid text, so that edits keep reaching the checker
                 let doc = rng.below(2) as usize;
                 versions[doc] += 1;
-                send_raw(&json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                send_raw(
+                    &json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
                     "textDocument": { "uri": (docs[doc].as_str()), "version": versions[doc] },
-                    "contentChanges": [{ "text": (texts[doc]) }] } }).to_string());
+                    "contentChanges": [{ "text": (texts[doc]) }] } })
+                    .to_string(),
+                );
             }
         }
         if op % 100 == 99 {
@@ -564,7 +788,10 @@ fn abuse_language_server(malformed_json: bool) {
         let third = samples.len() / 3;
         let middle = samples[third..2 * third].iter().copied().max().unwrap_or(0);
         let last = samples[2 * third..].iter().copied().max().unwrap_or(0);
-        assert!(last <= middle + middle / 2 + 32 * 1024, "the server's memory keeps growing: {samples:?}");
+        assert!(
+            last <= middle + middle / 2 + 32 * 1024,
+            "the server's memory keeps growing: {samples:?}"
+        );
     }
     request(&mut send_raw, "shutdown", Value::Null, &mut outstanding);
     drain(&mut outstanding, "shutdown");

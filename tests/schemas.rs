@@ -5,7 +5,12 @@
 use cvl::cfn::schema::{self, PropType, ResourceType};
 
 /// A cvl expression of the given schema type, filling required properties of objects.
-fn value(rt: &ResourceType, ty: &PropType, enum_values: Option<&Vec<String>>, depth: usize) -> Option<String> {
+fn value(
+    rt: &ResourceType,
+    ty: &PropType,
+    enum_values: Option<&Vec<String>>,
+    depth: usize,
+) -> Option<String> {
     if depth > 6 {
         return None;
     }
@@ -31,7 +36,10 @@ fn value(rt: &ResourceType, ty: &PropType, enum_values: Option<&Vec<String>>, de
             let mut fields = Vec::new();
             for (key, property) in &definition.properties {
                 if property.required {
-                    fields.push(format!("{key:?}: {}", value(rt, &property.ty, property.enum_values.as_ref(), depth + 1)?));
+                    fields.push(format!(
+                        "{key:?}: {}",
+                        value(rt, &property.ty, property.enum_values.as_ref(), depth + 1)?
+                    ));
                 }
             }
             format!("{{ {} }}", fields.join(", "))
@@ -43,10 +51,17 @@ fn resource(rt: &ResourceType) -> Option<String> {
     let mut fields = Vec::new();
     for (key, property) in &rt.properties {
         if property.required {
-            fields.push(format!("  {key:?}: {},\n", value(rt, &property.ty, property.enum_values.as_ref(), 0)?));
+            fields.push(format!(
+                "  {key:?}: {},\n",
+                value(rt, &property.ty, property.enum_values.as_ref(), 0)?
+            ));
         }
     }
-    Some(format!("resource R: {} {{\n{}}}\n", rt.name, fields.concat()))
+    Some(format!(
+        "resource R: {} {{\n{}}}\n",
+        rt.name,
+        fields.concat()
+    ))
 }
 
 #[test]
@@ -59,14 +74,32 @@ fn a_resource_with_its_required_properties_checks_clean_for_100_types() {
     for name in names.iter().step_by(step).take(100) {
         let rt = schema::resource_type(name).expect("every listed type decodes");
         let Some(source) = resource(rt) else { continue };
-        let result = cvl::check(&cvl::MemoryLoader::new().with("main.cvl", source.clone()), "main.cvl", &[]);
-        let errors: Vec<String> = result.diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("{} [{}]", d.message, d.code)).collect();
+        let result = cvl::check(
+            &cvl::MemoryLoader::new().with("main.cvl", source.clone()),
+            "main.cvl",
+            &[],
+        );
+        let errors: Vec<String> = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{} [{}]", d.message, d.code))
+            .collect();
         if errors.is_empty() {
             checked.push(*name);
         } else {
             failures.push(format!("{name}:\n{source}{errors:#?}"));
         }
     }
-    assert!(failures.is_empty(), "{} types did not check clean:\n{}", failures.len(), failures.join("\n"));
-    assert!(checked.len() >= 95, "only {} types could be written from their schemas", checked.len());
+    assert!(
+        failures.is_empty(),
+        "{} types did not check clean:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        checked.len() >= 95,
+        "only {} types could be written from their schemas",
+        checked.len()
+    );
 }

@@ -79,7 +79,11 @@ impl Default for CvlDb {
             }
         });
         let storage = salsa::Storage::builder().event_callback(callback).build();
-        let mut db = CvlDb { storage, workspace: None, log };
+        let mut db = CvlDb {
+            storage,
+            workspace: None,
+            log,
+        };
         let workspace = Workspace::new(&db, BTreeMap::new());
         db.workspace = Some(workspace);
         db
@@ -92,7 +96,8 @@ impl salsa::Database for CvlDb {}
 #[salsa::db]
 impl Db for CvlDb {
     fn workspace(&self) -> Workspace {
-        self.workspace.expect("the workspace is created with the database")
+        self.workspace
+            .expect("the workspace is created with the database")
     }
 }
 
@@ -108,7 +113,15 @@ impl CvlDb {
             Ok(mut log) => std::mem::take(&mut *log),
             Err(_) => Vec::new(),
         };
-        keys.into_iter().map(|k| format!("{}({:?})", self.ingredient_debug_name(k.ingredient_index()), k.key_index())).collect()
+        keys.into_iter()
+            .map(|k| {
+                format!(
+                    "{}({:?})",
+                    self.ingredient_debug_name(k.ingredient_index()),
+                    k.key_index()
+                )
+            })
+            .collect()
     }
 
     /// Sets the text of a file, adding it to the workspace when it is new.
@@ -157,7 +170,10 @@ impl CvlDb {
             let file = match self.file(&path) {
                 Some(file) => file,
                 None => {
-                    let text = match path.strip_prefix("std/").and_then(|p| p.strip_suffix(".cvl")) {
+                    let text = match path
+                        .strip_prefix("std/")
+                        .and_then(|p| p.strip_suffix(".cvl"))
+                    {
                         Some(name) => loader
                             .load_std(name)
                             .or_else(|| crate::stdlib::module(name).map(String::from))
@@ -211,7 +227,10 @@ pub struct Parsed {
 #[salsa::tracked(returns(ref))]
 pub fn parse(db: &dyn Db, file: SourceFile) -> Parsed {
     let (ast, diagnostics) = crate::syntax::parse_file(file.path(db), file.text(db));
-    Parsed { ast: Arc::new(ast), diagnostics }
+    Parsed {
+        ast: Arc::new(ast),
+        diagnostics,
+    }
 }
 
 /// A file's imports: alias to the imported file (`None` when it does not exist or would
@@ -231,9 +250,15 @@ pub fn resolve_imports(db: &dyn Db, file: SourceFile) -> ResolvedImports {
     let path = file.path(db);
     let mut out = ResolvedImports::default();
     for item in &parsed.ast.items {
-        let ItemKind::Import(import) = &item.kind else { continue };
+        let ItemKind::Import(import) = &item.kind else {
+            continue;
+        };
         let span = match &import.target {
-            ImportTarget::Std(segments) => segments.first().map(|s| s.span).unwrap_or(item.span).to(segments.last().map(|s| s.span).unwrap_or(item.span)),
+            ImportTarget::Std(segments) => segments
+                .first()
+                .map(|s| s.span)
+                .unwrap_or(item.span)
+                .to(segments.last().map(|s| s.span).unwrap_or(item.span)),
             ImportTarget::File { span, .. } => *span,
         };
         let target = import_path(path, &import.target).and_then(|p| files.get(&p).copied());
@@ -241,17 +266,33 @@ pub fn resolve_imports(db: &dyn Db, file: SourceFile) -> ResolvedImports {
             let (message, known): (String, Vec<&str>) = match &import.target {
                 ImportTarget::Std(segments) => {
                     let name: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
-                    (format!("the standard library has no module `std.{}`", name.join(".")), crate::stdlib::MODULES.iter().map(|(n, _)| *n).collect())
+                    (
+                        format!(
+                            "the standard library has no module `std.{}`",
+                            name.join(".")
+                        ),
+                        crate::stdlib::MODULES.iter().map(|(n, _)| *n).collect(),
+                    )
                 }
-                ImportTarget::File { path: p, .. } => (format!("cannot find the file `{p}`"), Vec::new()),
+                ImportTarget::File { path: p, .. } => {
+                    (format!("cannot find the file `{p}`"), Vec::new())
+                }
             };
-            let mut diagnostic = Diagnostic::error(Code::UnresolvedImport, path.clone(), span, message);
+            let mut diagnostic =
+                Diagnostic::error(Code::UnresolvedImport, path.clone(), span, message);
             if let ImportTarget::Std(segments) = &import.target
                 && let Some(last) = segments.last()
             {
                 diagnostic = diagnostic.with_suggestion(&last.name, known.iter().copied());
                 if diagnostic.help.is_none() {
-                    diagnostic.help = Some(format!("the modules are {}", known.iter().map(|k| format!("`std.{k}`")).collect::<Vec<_>>().join(", ")));
+                    diagnostic.help = Some(format!(
+                        "the modules are {}",
+                        known
+                            .iter()
+                            .map(|k| format!("`std.{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
                 }
             }
             out.diagnostics.push(diagnostic);
@@ -305,7 +346,11 @@ pub fn check_file(db: &dyn Db, file: SourceFile) -> CheckOutput {
                     Code::ImportCycle,
                     file.path(db).clone(),
                     span,
-                    format!("`{}` and `{}` import each other", file.path(db), target.path(db)),
+                    format!(
+                        "`{}` and `{}` import each other",
+                        file.path(db),
+                        target.path(db)
+                    ),
                 ));
                 None
             }
@@ -315,7 +360,12 @@ pub fn check_file(db: &dyn Db, file: SourceFile) -> CheckOutput {
         imports.insert(alias.clone(), interface);
     }
     let is_entry = !file.path(db).starts_with("std/") && is_entry_file(db, file);
-    let mut output = types::check_module(CheckInput { file: file.path(db), ast: &parsed.ast, imports: &imports, is_entry });
+    let mut output = types::check_module(CheckInput {
+        file: file.path(db),
+        ast: &parsed.ast,
+        imports: &imports,
+        is_entry,
+    });
     output.diagnostics.extend(cycle_diagnostics);
     output
 }
@@ -323,7 +373,13 @@ pub fn check_file(db: &dyn Db, file: SourceFile) -> CheckOutput {
 /// A file is an entry when no other file of the workspace imports it.
 fn is_entry_file(db: &dyn Db, file: SourceFile) -> bool {
     let files = db.workspace().files(db);
-    !files.values().any(|other| *other != file && resolve_imports(db, *other).targets.iter().any(|(_, t)| *t == Some(file)))
+    !files.values().any(|other| {
+        *other != file
+            && resolve_imports(db, *other)
+                .targets
+                .iter()
+                .any(|(_, t)| *t == Some(file))
+    })
 }
 
 /// What a module offers its importers. Separate from [`check_file`] so that importers are
@@ -384,21 +440,31 @@ pub fn evaluate_uncached<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> Bu
     };
     let mut diagnostics = static_diagnostics(db, entry);
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return BuildOutcome { output: None, diagnostics };
+        return BuildOutcome {
+            output: None,
+            diagnostics,
+        };
     }
     let files = project_files(db, entry);
     let entry_ast = parse(db, entry).ast.clone();
-    let (param_values, param_diagnostics) = eval_params::read(entry.path(db), &entry_ast, request.params(db));
+    let (param_values, param_diagnostics) =
+        eval_params::read(entry.path(db), &entry_ast, request.params(db));
     if !param_diagnostics.is_empty() {
         diagnostics.extend(param_diagnostics);
-        return BuildOutcome { output: None, diagnostics };
+        return BuildOutcome {
+            output: None,
+            diagnostics,
+        };
     }
     let asts: Vec<Arc<ast::File>> = files.iter().map(|f| parse(db, *f).ast.clone()).collect();
     let mut interp = Interp::new(modules_of(db, &files, &asts), param_values);
     interp.register_all();
     interp.force_all();
     if !interp.diagnostics.iter().any(Diagnostic::is_error) {
-        let sources: Vec<(&str, &str)> = files.iter().map(|f| (f.path(db).as_str(), f.text(db).as_str())).collect();
+        let sources: Vec<(&str, &str)> = files
+            .iter()
+            .map(|f| (f.path(db).as_str(), f.text(db).as_str()))
+            .collect();
         let findings = crate::policy::run(&mut interp, &sources);
         interp.diagnostics.extend(findings);
     }
@@ -407,21 +473,37 @@ pub fn evaluate_uncached<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> Bu
     } else {
         let values = final_param_values(&mut interp, &entry_ast);
         let output = crate::cfn::lower::lower(&mut interp, &values);
-        if interp.diagnostics.iter().any(Diagnostic::is_error) { None } else { output }
+        if interp.diagnostics.iter().any(Diagnostic::is_error) {
+            None
+        } else {
+            output
+        }
     };
     if output.is_none() && interp.diagnostics.is_empty() {
-        interp.diagnostics.push(Diagnostic::error(Code::NoStacks, entry.path(db).clone(), Span::default(), "the build failed"));
+        interp.diagnostics.push(Diagnostic::error(
+            Code::NoStacks,
+            entry.path(db).clone(),
+            Span::default(),
+            "the build failed",
+        ));
     }
     diagnostics.extend(std::mem::take(&mut interp.diagnostics));
     diagnostic::sort_and_dedup(&mut diagnostics);
-    BuildOutcome { output, diagnostics }
+    BuildOutcome {
+        output,
+        diagnostics,
+    }
 }
 
 /// What `Interp::new` takes per module: its file id, its tree, its imports as module indexes.
 type InterpModule<'a> = (String, &'a ast::File, IndexMap<String, Option<usize>>);
 
 /// The interpreter's modules: the project's files in order, with their imports as module indexes.
-fn modules_of<'a>(db: &dyn Db, files: &[SourceFile], asts: &'a [Arc<ast::File>]) -> Vec<InterpModule<'a>> {
+fn modules_of<'a>(
+    db: &dyn Db,
+    files: &[SourceFile],
+    asts: &'a [Arc<ast::File>],
+) -> Vec<InterpModule<'a>> {
     files
         .iter()
         .zip(asts.iter())
@@ -429,7 +511,12 @@ fn modules_of<'a>(db: &dyn Db, files: &[SourceFile], asts: &'a [Arc<ast::File>])
             let imports = resolve_imports(db, *file)
                 .targets
                 .iter()
-                .map(|(alias, target)| (alias.clone(), target.and_then(|t| files.iter().position(|f| *f == t))))
+                .map(|(alias, target)| {
+                    (
+                        alias.clone(),
+                        target.and_then(|t| files.iter().position(|f| *f == t)),
+                    )
+                })
                 .collect();
             (file.path(db).clone(), &**ast, imports)
         })
@@ -439,8 +526,16 @@ fn modules_of<'a>(db: &dyn Db, files: &[SourceFile], asts: &'a [Arc<ast::File>])
 /// The project of `entry` set up for evaluation with `params`, nothing forced yet, handed to
 /// `f` with the project's files (module `i` is `files[i]`), for IDE features that ask what one
 /// name evaluates to. `None` when the project has static errors or the params are wrong.
-pub fn with_interp<T>(db: &dyn Db, entry: SourceFile, params: &[(String, String)], f: impl FnOnce(&mut Interp<'_>, &[SourceFile]) -> T) -> Option<T> {
-    if static_diagnostics(db, entry).iter().any(Diagnostic::is_error) {
+pub fn with_interp<T>(
+    db: &dyn Db,
+    entry: SourceFile,
+    params: &[(String, String)],
+    f: impl FnOnce(&mut Interp<'_>, &[SourceFile]) -> T,
+) -> Option<T> {
+    if static_diagnostics(db, entry)
+        .iter()
+        .any(Diagnostic::is_error)
+    {
         return None;
     }
     let files = project_files(db, entry);
@@ -456,12 +551,18 @@ pub fn with_interp<T>(db: &dyn Db, entry: SourceFile, params: &[(String, String)
 }
 
 /// Every param's value in this build (given or default), for the manifest.
-fn final_param_values(interp: &mut Interp<'_>, entry: &ast::File) -> IndexMap<String, serde_json::Value> {
+fn final_param_values(
+    interp: &mut Interp<'_>,
+    entry: &ast::File,
+) -> IndexMap<String, serde_json::Value> {
     let scope = interp.modules[0].scope;
     let mut values = IndexMap::new();
     for (_, param) in eval_params::declarations(entry) {
         if let Ok(value) = interp.lookup(scope, &param.name.name, param.name.span) {
-            values.insert(param.name.name.clone(), builtins::to_json(&value).unwrap_or(serde_json::Value::Null));
+            values.insert(
+                param.name.name.clone(),
+                builtins::to_json(&value).unwrap_or(serde_json::Value::Null),
+            );
         }
     }
     values
@@ -471,26 +572,44 @@ fn final_param_values(interp: &mut Interp<'_>, entry: &ast::File) -> IndexMap<St
 // The front door's implementations (see `project.rs`)
 
 fn sources(db: &CvlDb, params: &[(String, String)]) -> IndexMap<String, String> {
-    let mut sources: IndexMap<String, String> = db.workspace().files(db).iter().map(|(path, file)| (path.clone(), file.text(db).clone())).collect();
+    let mut sources: IndexMap<String, String> = db
+        .workspace()
+        .files(db)
+        .iter()
+        .map(|(path, file)| (path.clone(), file.text(db).clone()))
+        .collect();
     sources.insert(PARAMS_FILE.to_string(), eval_params::params_text(params).0);
     sources
 }
 
 fn missing_entry(entry: &str) -> Diagnostic {
-    Diagnostic::error(Code::IoError, entry, Span::default(), format!("cannot read `{entry}`"))
+    Diagnostic::error(
+        Code::IoError,
+        entry,
+        Span::default(),
+        format!("cannot read `{entry}`"),
+    )
 }
 
 pub fn build(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> BuildResult {
     let mut db = CvlDb::new();
     db.load_project(loader, entry);
     if db.file(entry).is_none() {
-        return BuildResult { output: None, diagnostics: vec![missing_entry(entry)], sources: sources(&db, params) };
+        return BuildResult {
+            output: None,
+            diagnostics: vec![missing_entry(entry)],
+            sources: sources(&db, params),
+        };
     }
     let request = BuildRequest::new(&db, entry.to_string(), params.to_vec());
     // a one-shot build: take the result out of the database instead of copying it
     let sources = sources(&db, params);
     let outcome = evaluate_uncached(&db, request);
-    BuildResult { output: outcome.output, diagnostics: outcome.diagnostics, sources }
+    BuildResult {
+        output: outcome.output,
+        diagnostics: outcome.diagnostics,
+        sources,
+    }
 }
 
 /// At most this many param assignments are evaluated by `check`.
@@ -500,18 +619,33 @@ pub fn check(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> C
     let mut db = CvlDb::new();
     db.load_project(loader, entry);
     let Some(entry_file) = db.file(entry) else {
-        return CheckResult { diagnostics: vec![missing_entry(entry)], sources: sources(&db, params), assignments: Vec::new() };
+        return CheckResult {
+            diagnostics: vec![missing_entry(entry)],
+            sources: sources(&db, params),
+            assignments: Vec::new(),
+        };
     };
     let assignments = assignments(&db, entry_file, params);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for assignment in &assignments {
         let request = BuildRequest::new(&db, entry.to_string(), assignment.clone());
         let outcome = evaluate(&db, request);
-        let extra: Vec<&(String, String)> = assignment.iter().filter(|a| !params.contains(a)).collect();
+        let extra: Vec<&(String, String)> =
+            assignment.iter().filter(|a| !params.contains(a)).collect();
         for diagnostic in &outcome.diagnostics {
             let mut diagnostic = diagnostic.clone();
-            if !extra.is_empty() && !diagnostics.iter().any(|d| d.code == diagnostic.code && d.span == diagnostic.span && d.file == diagnostic.file) {
-                let when = extra.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+            if !extra.is_empty()
+                && !diagnostics.iter().any(|d| {
+                    d.code == diagnostic.code
+                        && d.span == diagnostic.span
+                        && d.file == diagnostic.file
+                })
+            {
+                let when = extra
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let is_static = static_diagnostics(&db, entry_file).contains(&diagnostic);
                 if !is_static {
                     diagnostic.help = Some(match diagnostic.help.take() {
@@ -519,25 +653,36 @@ pub fn check(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> C
                         None => format!("found with {when}"),
                     });
                 }
-            } else if diagnostics.iter().any(|d| d.code == diagnostic.code && d.span == diagnostic.span && d.file == diagnostic.file) {
+            } else if diagnostics.iter().any(|d| {
+                d.code == diagnostic.code && d.span == diagnostic.span && d.file == diagnostic.file
+            }) {
                 continue;
             }
             diagnostics.push(diagnostic);
         }
     }
     diagnostic::sort_and_dedup(&mut diagnostics);
-    CheckResult { diagnostics, sources: sources(&db, params), assignments }
+    CheckResult {
+        diagnostics,
+        sources: sources(&db, params),
+        assignments,
+    }
 }
 
 /// The given params plus every combination of the literal-union params left unset.
-fn assignments(db: &CvlDb, entry: SourceFile, params: &[(String, String)]) -> Vec<Vec<(String, String)>> {
+fn assignments(
+    db: &CvlDb,
+    entry: SourceFile,
+    params: &[(String, String)],
+) -> Vec<Vec<(String, String)>> {
     let ast = parse(db, entry).ast.clone();
     let mut assignments = vec![params.to_vec()];
     for (_, param) in eval_params::declarations(&ast) {
         if params.iter().any(|(name, _)| *name == param.name.name) {
             continue;
         }
-        if let (eval_params::ParamKind::Literals(values), _) = eval_params::kind_of(&ast, &param.ty) {
+        if let (eval_params::ParamKind::Literals(values), _) = eval_params::kind_of(&ast, &param.ty)
+        {
             if values.is_empty() || assignments.len() * values.len() > MAX_ASSIGNMENTS {
                 continue;
             }
@@ -560,8 +705,16 @@ pub fn params(loader: &dyn Loader, entry: &str) -> ParamsResult {
     let mut db = CvlDb::new();
     db.load_project(loader, entry);
     let Some(entry_file) = db.file(entry) else {
-        return ParamsResult { params: Vec::new(), diagnostics: vec![missing_entry(entry)], sources: sources(&db, &[]) };
+        return ParamsResult {
+            params: Vec::new(),
+            diagnostics: vec![missing_entry(entry)],
+            sources: sources(&db, &[]),
+        };
     };
     let parsed = parse(&db, entry_file);
-    ParamsResult { params: eval_params::infos(&parsed.ast), diagnostics: parsed.diagnostics.clone(), sources: sources(&db, &[]) }
+    ParamsResult {
+        params: eval_params::infos(&parsed.ast),
+        diagnostics: parsed.diagnostics.clone(),
+        sources: sources(&db, &[]),
+    }
 }

@@ -44,7 +44,10 @@ impl MemoryLoader {
 
 impl Loader for MemoryLoader {
     fn load(&self, path: &str) -> Result<String, String> {
-        self.files.get(path).cloned().ok_or_else(|| format!("no file `{path}`"))
+        self.files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| format!("no file `{path}`"))
     }
 }
 
@@ -71,8 +74,14 @@ mod tests {
 
     #[test]
     fn relative_imports_resolve_against_the_importer() {
-        assert_eq!(resolve_relative("main.cvl", "./lib/net.cvl").as_deref(), Some("lib/net.cvl"));
-        assert_eq!(resolve_relative("lib/a.cvl", "../b.cvl").as_deref(), Some("b.cvl"));
+        assert_eq!(
+            resolve_relative("main.cvl", "./lib/net.cvl").as_deref(),
+            Some("lib/net.cvl")
+        );
+        assert_eq!(
+            resolve_relative("lib/a.cvl", "../b.cvl").as_deref(),
+            Some("b.cvl")
+        );
         assert_eq!(resolve_relative("main.cvl", "../x.cvl"), None);
     }
 }

@@ -9,7 +9,10 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end: end.max(start) }
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
 
     /// The smallest span covering both.
@@ -72,7 +75,11 @@ impl LineIndex {
         let Some(&start) = self.line_starts.get(line) else {
             return text.len();
         };
-        let end = self.line_starts.get(line + 1).copied().unwrap_or(text.len());
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(text.len());
         let mut units = 0;
         for (i, ch) in text[start..end].char_indices() {
             if units >= utf16_column || ch == '\n' {

@@ -3,7 +3,10 @@
 
 /// The text of the standard-library module `std.<name>` (file id `std/<name>.cvl`).
 pub fn module(name: &str) -> Option<&'static str> {
-    MODULES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+    MODULES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 /// Every standard-library module: its name and text, sorted by name.
@@ -37,17 +40,29 @@ pub fn reference_markdown() -> String {
          `CVL_BLESS=1 cargo test -p cvl-tests --test docs` (a test fails when it is out of date).\n\n",
     );
     out.push_str("| module | components |\n|---|---|\n");
-    let parsed: Vec<(&str, crate::syntax::ast::File)> = MODULES.iter().map(|(name, text)| (*name, crate::syntax::parse_file(name, text).0)).collect();
+    let parsed: Vec<(&str, crate::syntax::ast::File)> = MODULES
+        .iter()
+        .map(|(name, text)| (*name, crate::syntax::parse_file(name, text).0))
+        .collect();
     for (name, file) in &parsed {
         let components: Vec<String> = file
             .items
             .iter()
             .filter_map(|item| match &item.kind {
-                ItemKind::Component(c) => Some(format!("[`{}`](#{}{})", c.name.name, name, c.name.name.to_lowercase())),
+                ItemKind::Component(c) => Some(format!(
+                    "[`{}`](#{}{})",
+                    c.name.name,
+                    name,
+                    c.name.name.to_lowercase()
+                )),
                 _ => None,
             })
             .collect();
-        out.push_str(&format!("| [`std.{name}`](#std{}) | {} |\n", name, components.join(", ")));
+        out.push_str(&format!(
+            "| [`std.{name}`](#std{}) | {} |\n",
+            name,
+            components.join(", ")
+        ));
     }
     for (name, file) in &parsed {
         out.push_str(&format!("\n## std.{name}\n"));
@@ -60,13 +75,21 @@ pub fn reference_markdown() -> String {
                         out.push_str(doc);
                         out.push_str("\n\n");
                     }
-                    out.push_str(&format!("```cvl\ntype {} = {}\n```\n", alias.name.name, print_type(&alias.ty)));
+                    out.push_str(&format!(
+                        "```cvl\ntype {} = {}\n```\n",
+                        alias.name.name,
+                        print_type(&alias.ty)
+                    ));
                 }
                 ItemKind::Fn(decl) => {
                     out.push_str(&format!("\n### fn `{}`\n\n{doc}\n", decl.name.name));
                 }
                 ItemKind::Component(component) => {
-                    out.push_str(&format!("\n### <a id=\"{name}{}\"></a>component `{}`\n\n", component.name.name.to_lowercase(), component.name.name));
+                    out.push_str(&format!(
+                        "\n### <a id=\"{name}{}\"></a>component `{}`\n\n",
+                        component.name.name.to_lowercase(),
+                        component.name.name
+                    ));
                     if !doc.is_empty() {
                         out.push_str(doc);
                         out.push_str("\n\n");
@@ -91,7 +114,11 @@ pub fn reference_markdown() -> String {
                         .items
                         .iter()
                         .filter_map(|inner| match &inner.kind {
-                            ItemKind::Output(o) => Some(format!("| `{}` | {} |\n", o.name.name, one_line(inner.doc.as_deref()))),
+                            ItemKind::Output(o) => Some(format!(
+                                "| `{}` | {} |\n",
+                                o.name.name,
+                                one_line(inner.doc.as_deref())
+                            )),
                             _ => None,
                         })
                         .collect();
@@ -108,5 +135,9 @@ pub fn reference_markdown() -> String {
 }
 
 fn one_line(doc: Option<&str>) -> String {
-    doc.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+    doc.unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
 }

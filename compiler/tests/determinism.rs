@@ -9,14 +9,26 @@ use proptest::prelude::*;
 fn program(values: &[(String, i64)], azs: usize, tags: &[String]) -> String {
     let mut text = String::from("param env: \"dev\" | \"prod\" = \"dev\"\n");
     for (i, (name, n)) in values.iter().enumerate() {
-        text.push_str(&format!("let v{i} = {{ name: \"{name}\", n: {n}, items: [for k in 0..{}: k * {n}] }}\n", i % 4));
+        text.push_str(&format!(
+            "let v{i} = {{ name: \"{name}\", n: {n}, items: [for k in 0..{}: k * {n}] }}\n",
+            i % 4
+        ));
     }
     text.push_str("component Topic {\n  param label: string\n  resource Topic: AWS::SNS::Topic { DisplayName: label }\n  output arn = Topic\n}\n");
     text.push_str("stack s {\n");
-    text.push_str(&format!("  tags {{ {} }}\n", tags.iter().enumerate().map(|(i, t)| format!("T{i}: \"{t}\"")).collect::<Vec<_>>().join(", ")));
+    text.push_str(&format!(
+        "  tags {{ {} }}\n",
+        tags.iter()
+            .enumerate()
+            .map(|(i, t)| format!("T{i}: \"{t}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     text.push_str(&format!("  for i in 0..{azs} {{\n    resource Queue: AWS::SQS::Queue {{ QueueName: \"q-${{env}}-${{i}}\" }}\n  }}\n"));
     for (i, _) in values.iter().enumerate() {
-        text.push_str(&format!("  let t{i} = Topic {{ label: \"${{v{i}.name}}-${{len(v{i}.items)}}\" }}\n"));
+        text.push_str(&format!(
+            "  let t{i} = Topic {{ label: \"${{v{i}.name}}-${{len(v{i}.items)}}\" }}\n"
+        ));
         text.push_str(&format!("  output o{i} = t{i}.arn\n"));
     }
     text.push_str("}\n");
@@ -25,8 +37,15 @@ fn program(values: &[(String, i64)], azs: usize, tags: &[String]) -> String {
 
 fn build(loader: &MemoryLoader) -> Vec<String> {
     let result = cvl::build(loader, "main.cvl", &[("env".into(), "prod".into())]);
-    let output = result.output.unwrap_or_else(|| panic!("{:?}", result.diagnostics));
-    output.stacks.iter().map(|s| to_json_string(&s.template)).chain([to_json_string(&output.manifest)]).collect()
+    let output = result
+        .output
+        .unwrap_or_else(|| panic!("{:?}", result.diagnostics));
+    output
+        .stacks
+        .iter()
+        .map(|s| to_json_string(&s.template))
+        .chain([to_json_string(&output.manifest)])
+        .collect()
 }
 
 proptest! {

@@ -76,7 +76,11 @@ struct Gen {
 
 impl Gen {
     fn new(seed: u64) -> Self {
-        Gen { state: seed | 1, lets: Vec::new(), fresh: 0 }
+        Gen {
+            state: seed | 1,
+            lets: Vec::new(),
+            fresh: 0,
+        }
     }
     fn below(&mut self, n: u64) -> u64 {
         self.state ^= self.state << 13;
@@ -89,15 +93,21 @@ impl Gen {
     }
     fn word(&mut self) -> String {
         let len = self.below(5);
-        (0..len).map(|_| (b'a' + self.below(6) as u8) as char).collect()
+        (0..len)
+            .map(|_| (b'a' + self.below(6) as u8) as char)
+            .collect()
     }
     fn fresh(&mut self, prefix: &str) -> String {
         self.fresh += 1;
         format!("{prefix}{}", self.fresh)
     }
     fn earlier(&mut self, ty: Ty) -> Option<(String, Val)> {
-        let matching: Vec<(String, Val)> =
-            self.lets.iter().filter(|(_, t, _)| *t == ty).map(|(n, _, v)| (n.clone(), v.clone())).collect();
+        let matching: Vec<(String, Val)> = self
+            .lets
+            .iter()
+            .filter(|(_, t, _)| *t == ty)
+            .map(|(n, _, v)| (n.clone(), v.clone()))
+            .collect();
         if matching.is_empty() {
             return None;
         }
@@ -126,7 +136,14 @@ impl Gen {
         match ty {
             Ty::Int => {
                 let n = self.small();
-                (if n < 0 { format!("({n})") } else { n.to_string() }, Val::Int(n))
+                (
+                    if n < 0 {
+                        format!("({n})")
+                    } else {
+                        n.to_string()
+                    },
+                    Val::Int(n),
+                )
             }
             Ty::Str => {
                 let s = self.word();
@@ -138,7 +155,11 @@ impl Gen {
             }
             Ty::List => {
                 let items: Vec<i64> = (0..1 + self.below(3)).map(|_| self.small()).collect();
-                let text = items.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
+                let text = items
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 (format!("[{text}]"), Val::List(items))
             }
         }
@@ -148,7 +169,10 @@ impl Gen {
         let (c, cv) = self.expr(Ty::Bool, d);
         let (a, av) = self.expr(ty, d);
         let (b, bv) = self.expr(ty, d);
-        (format!("if {c} {{ {a} }} else {{ {b} }}"), if cv.bool() { av } else { bv })
+        (
+            format!("if {c} {{ {a} }} else {{ {b} }}"),
+            if cv.bool() { av } else { bv },
+        )
     }
 
     fn int(&mut self, d: u32) -> (String, Val) {
@@ -173,17 +197,27 @@ impl Gen {
             }
             5 => {
                 let (s, sv) = self.expr(Ty::Str, d);
-                (format!("len({s})"), Val::Int(sv.str().chars().count() as i64))
+                (
+                    format!("len({s})"),
+                    Val::Int(sv.str().chars().count() as i64),
+                )
             }
             6 => {
                 let name = self.fresh("b");
                 let (a, av) = self.expr(Ty::Int, d);
                 let (b, bv) = self.expr(Ty::Int, d);
-                (format!("{{ let {name} = {a}  {name} + {b} }}"), Val::Int(av.int() + bv.int()))
+                (
+                    format!("{{ let {name} = {a}  {name} + {b} }}"),
+                    Val::Int(av.int() + bv.int()),
+                )
             }
             7 => {
                 let ((a, av), (b, bv)) = (self.expr(Ty::Int, d), self.expr(Ty::Int, d));
-                let (f, v) = if self.below(2) == 0 { ("min", av.int().min(bv.int())) } else { ("max", av.int().max(bv.int())) };
+                let (f, v) = if self.below(2) == 0 {
+                    ("min", av.int().min(bv.int()))
+                } else {
+                    ("max", av.int().max(bv.int()))
+                };
                 (format!("{f}({a}, {b})"), Val::Int(v))
             }
             8 => {
@@ -208,7 +242,10 @@ impl Gen {
             1 => {
                 let (n, nv) = self.expr(Ty::Int, d);
                 let (s, sv) = self.expr(Ty::Str, d);
-                (format!("\"p${{{n}}}-${{{s}}}q\""), Val::Str(format!("p{}-{}q", nv.int(), sv.str())))
+                (
+                    format!("\"p${{{n}}}-${{{s}}}q\""),
+                    Val::Str(format!("p{}-{}q", nv.int(), sv.str())),
+                )
             }
             2 => {
                 let (s, sv) = self.expr(Ty::Str, d);
@@ -225,11 +262,17 @@ impl Gen {
             }
             5 => {
                 let ((a, av), (b, bv)) = (self.expr(Ty::Str, d), self.expr(Ty::Str, d));
-                (format!("join(\"-\", [{a}, {b}])"), Val::Str(format!("{}-{}", av.str(), bv.str())))
+                (
+                    format!("join(\"-\", [{a}, {b}])"),
+                    Val::Str(format!("{}-{}", av.str(), bv.str())),
+                )
             }
             6 => {
                 let (s, sv) = self.expr(Ty::Str, d);
-                (format!("replace({s}, \"a\", \"xy\")"), Val::Str(sv.str().replace('a', "xy")))
+                (
+                    format!("replace({s}, \"a\", \"xy\")"),
+                    Val::Str(sv.str().replace('a', "xy")),
+                )
             }
             _ => self.leaf(Ty::Str),
         }
@@ -249,7 +292,10 @@ impl Gen {
                 let ((a, av), (b, bv)) = (self.expr(Ty::Str, d), self.expr(Ty::Str, d));
                 // `lower` makes both sides `string`: comparing a literal union with a string
                 // outside it is reported on purpose (a typo such as `env == "prdo"`)
-                (format!("(lower({a}) != lower({b}))"), Val::Bool(av.str().to_lowercase() != bv.str().to_lowercase()))
+                (
+                    format!("(lower({a}) != lower({b}))"),
+                    Val::Bool(av.str().to_lowercase() != bv.str().to_lowercase()),
+                )
             }
             3 => {
                 let (a, av) = self.expr(Ty::Bool, d);
@@ -265,7 +311,10 @@ impl Gen {
             }
             6 => {
                 let ((l, lv), (n, nv)) = (self.expr(Ty::List, d), self.expr(Ty::Int, d));
-                (format!("contains({l}, {n})"), Val::Bool(lv.list().contains(&nv.int())))
+                (
+                    format!("contains({l}, {n})"),
+                    Val::Bool(lv.list().contains(&nv.int())),
+                )
             }
             7 => self.conditional(Ty::Bool, d),
             _ => self.leaf(Ty::Bool),
@@ -276,21 +325,35 @@ impl Gen {
         match self.below(6) {
             0 => {
                 let ((a, av), (b, bv)) = (self.expr(Ty::List, d), self.expr(Ty::List, d));
-                (format!("({a} + {b})"), Val::List([av.list(), bv.list()].concat()))
+                (
+                    format!("({a} + {b})"),
+                    Val::List([av.list(), bv.list()].concat()),
+                )
             }
             1 => {
                 let k = self.fresh("k");
                 let n = self.below(5) as i64;
                 let (c, cv) = self.expr(Ty::Int, d);
                 let items = (0..n).map(|i| i * 2 + cv.int()).collect();
-                (format!("[for {k} in 0..{n}: {k} * 2 + {c}]"), Val::List(items))
+                (
+                    format!("[for {k} in 0..{n}: {k} * 2 + {c}]"),
+                    Val::List(items),
+                )
             }
             2 => {
                 let k = self.fresh("k");
                 let (l, lv) = self.expr(Ty::List, d);
                 let (c, cv) = self.expr(Ty::Int, d);
-                let items = lv.list().into_iter().filter(|x| *x > cv.int()).map(|x| x + 1).collect();
-                (format!("[for {k} in {l} if {k} > {c}: {k} + 1]"), Val::List(items))
+                let items = lv
+                    .list()
+                    .into_iter()
+                    .filter(|x| *x > cv.int())
+                    .map(|x| x + 1)
+                    .collect();
+                (
+                    format!("[for {k} in {l} if {k} > {c}: {k} + 1]"),
+                    Val::List(items),
+                )
             }
             3 => self.conditional(Ty::List, d),
             4 => {
@@ -316,7 +379,9 @@ fn program(seed: u64, lets: usize, depth: u32) -> (String, Vec<Val>) {
         values.push(value);
     }
     for i in 0..lets {
-        text.push_str(&format!("resource P{i}: AWS::SSM::Parameter {{ Type: \"String\", Value: to_json(v{i}) }}\n"));
+        text.push_str(&format!(
+            "resource P{i}: AWS::SSM::Parameter {{ Type: \"String\", Value: to_json(v{i}) }}\n"
+        ));
     }
     (text, values)
 }
@@ -325,9 +390,11 @@ fn templates(text: &str) -> Result<Vec<String>, String> {
     let loader = MemoryLoader::new().with("main.cvl", text);
     let result = cvl::build(&loader, "main.cvl", &[]);
     match result.output {
-        Some(output) if result.diagnostics.is_empty() => {
-            Ok(output.stacks.iter().map(|s| cvl::project::to_json_string(&s.template)).collect())
-        }
+        Some(output) if result.diagnostics.is_empty() => Ok(output
+            .stacks
+            .iter()
+            .map(|s| cvl::project::to_json_string(&s.template))
+            .collect()),
         _ => Err(format!("{:#?}", result.diagnostics)),
     }
 }

@@ -29,7 +29,10 @@ pub fn text_of(data: &[u8]) -> String {
 pub fn files_of(data: &[u8]) -> Vec<(String, String)> {
     let text = text_of(data);
     let mut parts = text.split('\0');
-    let mut files = vec![("main.cvl".to_string(), parts.next().unwrap_or_default().to_string())];
+    let mut files = vec![(
+        "main.cvl".to_string(),
+        parts.next().unwrap_or_default().to_string(),
+    )];
     while let Some(path) = parts.next() {
         let body = parts.next().unwrap_or_default();
         let path = path.trim();
@@ -66,19 +69,32 @@ fn loader_of(files: &[(String, String)]) -> MemoryLoader {
 }
 
 /// Every diagnostic (and label) points into the text of its file, on character boundaries.
-pub fn assert_spans_valid<'s>(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Option<&'s str>) {
+pub fn assert_spans_valid<'s>(
+    diagnostics: &[Diagnostic],
+    source: impl Fn(&str) -> Option<&'s str>,
+) {
     for d in diagnostics {
-        assert!(!d.message.is_empty(), "a diagnostic without a message: {d:?}");
+        assert!(
+            !d.message.is_empty(),
+            "a diagnostic without a message: {d:?}"
+        );
         let mut points = vec![(&d.file, d.span)];
         points.extend(d.labels.iter().map(|l| (&l.file, l.span)));
         for (file, span) in points {
             let Some(text) = source(file.as_str()) else {
                 // diagnostics about files that could not be read point at nothing in particular
-                assert!(span.start == 0 && span.end == 0, "a span into the unknown file `{file}`: {d:?}");
+                assert!(
+                    span.start == 0 && span.end == 0,
+                    "a span into the unknown file `{file}`: {d:?}"
+                );
                 continue;
             };
             assert!(span.start <= span.end, "a reversed span in `{file}`: {d:?}");
-            assert!(span.end <= text.len(), "a span past the end of `{file}` ({} bytes): {d:?}", text.len());
+            assert!(
+                span.end <= text.len(),
+                "a span past the end of `{file}` ({} bytes): {d:?}",
+                text.len()
+            );
             assert!(
                 text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
                 "a span inside a character of `{file}`: {d:?}"
@@ -92,13 +108,22 @@ pub fn assert_spans_valid<'s>(diagnostics: &[Diagnostic], source: impl Fn(&str) 
 pub fn parse(data: &[u8]) {
     let text = text_of(data);
     let (tree, diagnostics) = cvl::syntax::parse_file("main.cvl", &text);
-    assert_spans_valid(&diagnostics, |file| (file == "main.cvl").then_some(text.as_str()));
+    assert_spans_valid(&diagnostics, |file| {
+        (file == "main.cvl").then_some(text.as_str())
+    });
     if diagnostics.is_empty() {
         let printed = cvl::syntax::print_file(&tree);
         let (again, errors) = cvl::syntax::parse_file("main.cvl", &printed);
-        assert!(errors.is_empty(), "printed text does not parse: {:?}\n--- input\n{text}\n--- printed\n{printed}", errors.first());
+        assert!(
+            errors.is_empty(),
+            "printed text does not parse: {:?}\n--- input\n{text}\n--- printed\n{printed}",
+            errors.first()
+        );
         let reprinted = cvl::syntax::print_file(&again);
-        assert_eq!(printed, reprinted, "printing is not idempotent\n--- input\n{text}");
+        assert_eq!(
+            printed, reprinted,
+            "printing is not idempotent\n--- input\n{text}"
+        );
     }
 }
 
@@ -108,7 +133,9 @@ pub fn check(data: &[u8]) {
     let files = files_of(data);
     let loader = loader_of(&files);
     let result = cvl::check(&loader, "main.cvl", &[]);
-    assert_spans_valid(&result.diagnostics, |file| result.sources.get(file).map(String::as_str));
+    assert_spans_valid(&result.diagnostics, |file| {
+        result.sources.get(file).map(String::as_str)
+    });
 }
 
 /// The whole build: never panics, spans inside their files, templates exactly when there is
@@ -117,9 +144,16 @@ pub fn build(data: &[u8]) {
     let files = files_of(data);
     let loader = loader_of(&files);
     let first = cvl::build(&loader, "main.cvl", &[]);
-    assert_spans_valid(&first.diagnostics, |file| first.sources.get(file).map(String::as_str));
+    assert_spans_valid(&first.diagnostics, |file| {
+        first.sources.get(file).map(String::as_str)
+    });
     let has_error = first.diagnostics.iter().any(Diagnostic::is_error);
-    assert_eq!(first.output.is_some(), !has_error, "output and errors disagree: {:?}", first.diagnostics);
+    assert_eq!(
+        first.output.is_some(),
+        !has_error,
+        "output and errors disagree: {:?}",
+        first.diagnostics
+    );
     let render = |result: &cvl::BuildResult| -> String {
         let mut out = String::new();
         if let Some(output) = &result.output {
@@ -134,8 +168,15 @@ pub fn build(data: &[u8]) {
         out
     };
     let second = cvl::build(&loader, "main.cvl", &[]);
-    assert_eq!(render(&first), render(&second), "two builds of the same project differ");
-    assert_eq!(first.diagnostics, second.diagnostics, "two builds report different diagnostics");
+    assert_eq!(
+        render(&first),
+        render(&second),
+        "two builds of the same project differ"
+    );
+    assert_eq!(
+        first.diagnostics, second.diagnostics,
+        "two builds report different diagnostics"
+    );
 }
 
 /// The formatter: never panics; what it formats, it formats again to the same text. With
@@ -146,10 +187,17 @@ pub fn format(data: &[u8], strict: bool) {
     let text = text_of(data);
     match format_source("main.cvl", &text) {
         Ok(formatted) => match format_source("main.cvl", &formatted) {
-            Ok(again) => assert_eq!(formatted, again, "formatting is not idempotent\n--- input\n{text}"),
-            Err(error) => panic!("formatted text does not format again: {error}\n--- input\n{text}\n--- formatted\n{formatted}"),
+            Ok(again) => assert_eq!(
+                formatted, again,
+                "formatting is not idempotent\n--- input\n{text}"
+            ),
+            Err(error) => panic!(
+                "formatted text does not format again: {error}\n--- input\n{text}\n--- formatted\n{formatted}"
+            ),
         },
-        Err(FormatError::Changed(what)) if strict => panic!("the formatter refused: {what}\n--- input\n{text}"),
+        Err(FormatError::Changed(what)) if strict => {
+            panic!("the formatter refused: {what}\n--- input\n{text}")
+        }
         Err(_) => {}
     }
 }

@@ -19,12 +19,19 @@ pub struct Text<'a> {
 
 impl<'a> Text<'a> {
     pub fn new(text: &'a str) -> Self {
-        Text { text, lines: LineIndex::new(text) }
+        Text {
+            text,
+            lines: LineIndex::new(text),
+        }
     }
 
     /// The byte offset of an LSP position (clamped to the text).
     pub fn offset(&self, position: lsp::Position) -> usize {
-        self.lines.offset_of_utf16(self.text, position.line as usize, position.character as usize)
+        self.lines.offset_of_utf16(
+            self.text,
+            position.line as usize,
+            position.character as usize,
+        )
     }
 
     pub fn position(&self, offset: usize) -> lsp::Position {
@@ -58,7 +65,11 @@ pub struct Paths {
 impl Paths {
     pub fn file_id(&self, uri: &Uri) -> Option<String> {
         let path = normalize(&uri.to_file_path()?);
-        if let Some(rel) = self.std_dir.as_ref().and_then(|d| path.strip_prefix(d).ok()) {
+        if let Some(rel) = self
+            .std_dir
+            .as_ref()
+            .and_then(|d| path.strip_prefix(d).ok())
+        {
             return Some(slash(rel));
         }
         if let Some(rel) = self.root.as_ref().and_then(|r| path.strip_prefix(r).ok()) {
@@ -86,7 +97,11 @@ impl Paths {
 
 /// `a/b/c.cvl` whatever the platform's separator.
 fn slash(path: &Path) -> String {
-    path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/").replace("//", "/")
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+        .replace("//", "/")
 }
 
 /// Drops `.` and resolves `..` without touching the disk.
@@ -109,7 +124,12 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 /// A compiler diagnostic as an LSP diagnostic: the code, the message with its help, labels as
 /// related information (`texts` gives the text of the files they point into).
-pub fn diagnostic(d: &cvl::Diagnostic, text: &Text<'_>, paths: &Paths, texts: &dyn Fn(&str) -> Option<String>) -> lsp::Diagnostic {
+pub fn diagnostic(
+    d: &cvl::Diagnostic,
+    text: &Text<'_>,
+    paths: &Paths,
+    texts: &dyn Fn(&str) -> Option<String>,
+) -> lsp::Diagnostic {
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str(&format!("\nhelp: {help}"));
@@ -124,7 +144,13 @@ pub fn diagnostic(d: &cvl::Diagnostic, text: &Text<'_>, paths: &Paths, texts: &d
                 let other = texts(&label.file)?;
                 Text::new(&other).range(label.span)
             };
-            Some(lsp::DiagnosticRelatedInformation { location: lsp::Location { uri: paths.uri(&label.file)?, range }, message: label.message.clone() })
+            Some(lsp::DiagnosticRelatedInformation {
+                location: lsp::Location {
+                    uri: paths.uri(&label.file)?,
+                    range,
+                },
+                message: label.message.clone(),
+            })
         })
         .collect();
     lsp::Diagnostic {
@@ -142,33 +168,61 @@ pub fn diagnostic(d: &cvl::Diagnostic, text: &Text<'_>, paths: &Paths, texts: &d
 }
 
 pub fn text_edit(edit: &ide::TextEdit, text: &Text<'_>) -> lsp::TextEdit {
-    lsp::TextEdit { range: text.range(edit.span), new_text: edit.text.clone() }
+    lsp::TextEdit {
+        range: text.range(edit.span),
+        new_text: edit.text.clone(),
+    }
 }
 
 /// Edits of several files; `texts` gives each file's text.
-pub fn workspace_edit(files: &[ide::FileEdits], paths: &Paths, texts: &dyn Fn(&str) -> Option<String>) -> lsp::WorkspaceEdit {
+pub fn workspace_edit(
+    files: &[ide::FileEdits],
+    paths: &Paths,
+    texts: &dyn Fn(&str) -> Option<String>,
+) -> lsp::WorkspaceEdit {
     let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
     for file in files {
-        let (Some(uri), Some(content)) = (paths.uri(&file.file), texts(&file.file)) else { continue };
+        let (Some(uri), Some(content)) = (paths.uri(&file.file), texts(&file.file)) else {
+            continue;
+        };
         let text = Text::new(&content);
-        changes.entry(uri).or_default().extend(file.edits.iter().map(|e| text_edit(e, &text)));
+        changes
+            .entry(uri)
+            .or_default()
+            .extend(file.edits.iter().map(|e| text_edit(e, &text)));
     }
-    lsp::WorkspaceEdit { changes: Some(changes), ..Default::default() }
+    lsp::WorkspaceEdit {
+        changes: Some(changes),
+        ..Default::default()
+    }
 }
 
-pub fn location(target: &ide::NavTarget, paths: &Paths, texts: &dyn Fn(&str) -> Option<String>) -> Option<lsp::Location> {
+pub fn location(
+    target: &ide::NavTarget,
+    paths: &Paths,
+    texts: &dyn Fn(&str) -> Option<String>,
+) -> Option<lsp::Location> {
     let content = texts(&target.file)?;
-    Some(lsp::Location { uri: paths.uri(&target.file)?, range: Text::new(&content).range(target.span) })
+    Some(lsp::Location {
+        uri: paths.uri(&target.file)?,
+        range: Text::new(&content).range(target.span),
+    })
 }
 
 pub fn hover(h: &ide::hover::Hover, text: &Text<'_>) -> lsp::Hover {
     lsp::Hover {
-        contents: lsp::HoverContents::Markup(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: h.markdown.clone() }),
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: h.markdown.clone(),
+        }),
         range: Some(text.range(h.span)),
     }
 }
 
-pub fn completion_item(item: &ide::completion::CompletionItem, text: &Text<'_>) -> lsp::CompletionItem {
+pub fn completion_item(
+    item: &ide::completion::CompletionItem,
+    text: &Text<'_>,
+) -> lsp::CompletionItem {
     let kind = match item.kind {
         CompletionKind::Keyword => lsp::CompletionItemKind::KEYWORD,
         CompletionKind::Variable => lsp::CompletionItemKind::VARIABLE,
@@ -176,7 +230,9 @@ pub fn completion_item(item: &ide::completion::CompletionItem, text: &Text<'_>) 
         CompletionKind::Module => lsp::CompletionItemKind::MODULE,
         CompletionKind::Component => lsp::CompletionItemKind::CLASS,
         CompletionKind::Resource => lsp::CompletionItemKind::STRUCT,
-        CompletionKind::ResourceType | CompletionKind::Type => lsp::CompletionItemKind::TYPE_PARAMETER,
+        CompletionKind::ResourceType | CompletionKind::Type => {
+            lsp::CompletionItemKind::TYPE_PARAMETER
+        }
         CompletionKind::Property => lsp::CompletionItemKind::PROPERTY,
         CompletionKind::Field => lsp::CompletionItemKind::FIELD,
         CompletionKind::Value => lsp::CompletionItemKind::ENUM_MEMBER,
@@ -188,13 +244,18 @@ pub fn completion_item(item: &ide::completion::CompletionItem, text: &Text<'_>) 
         label: item.label.clone(),
         kind: Some(kind),
         detail: item.detail.clone(),
-        documentation: item
-            .documentation
-            .as_ref()
-            .map(|d| lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: d.clone() })),
+        documentation: item.documentation.as_ref().map(|d| {
+            lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: d.clone(),
+            })
+        }),
         sort_text: Some(item.sort.clone()),
         filter_text: Some(item.label.clone()),
-        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit { range: text.range(item.replace), new_text })),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: text.range(item.replace),
+            new_text,
+        })),
         ..Default::default()
     }
 }
@@ -214,7 +275,10 @@ fn symbol_kind(kind: CvlSymbolKind) -> lsp::SymbolKind {
 }
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be written to build the struct
-pub fn document_symbol(s: &ide::document_symbols::DocumentSymbol, text: &Text<'_>) -> lsp::DocumentSymbol {
+pub fn document_symbol(
+    s: &ide::document_symbols::DocumentSymbol,
+    text: &Text<'_>,
+) -> lsp::DocumentSymbol {
     lsp::DocumentSymbol {
         name: s.name.clone(),
         detail: s.detail.clone(),
@@ -223,19 +287,33 @@ pub fn document_symbol(s: &ide::document_symbols::DocumentSymbol, text: &Text<'_
         deprecated: None,
         range: text.range(s.span),
         selection_range: text.range(s.selection),
-        children: (!s.children.is_empty()).then(|| s.children.iter().map(|c| document_symbol(c, text)).collect()),
+        children: (!s.children.is_empty()).then(|| {
+            s.children
+                .iter()
+                .map(|c| document_symbol(c, text))
+                .collect()
+        }),
     }
 }
 
 pub fn semantic_legend() -> lsp::SemanticTokensLegend {
     lsp::SemanticTokensLegend {
-        token_types: TokenType::ALL.iter().map(|t| lsp::SemanticTokenType::new(t.name())).collect(),
-        token_modifiers: ide::semantic_tokens::MODIFIERS.iter().map(|m| lsp::SemanticTokenModifier::new(m)).collect(),
+        token_types: TokenType::ALL
+            .iter()
+            .map(|t| lsp::SemanticTokenType::new(t.name()))
+            .collect(),
+        token_modifiers: ide::semantic_tokens::MODIFIERS
+            .iter()
+            .map(|m| lsp::SemanticTokenModifier::new(m))
+            .collect(),
     }
 }
 
 /// Tokens as the protocol encodes them: deltas of lines and UTF-16 columns.
-pub fn semantic_tokens(tokens: &[ide::semantic_tokens::SemanticToken], text: &Text<'_>) -> lsp::SemanticTokens {
+pub fn semantic_tokens(
+    tokens: &[ide::semantic_tokens::SemanticToken],
+    text: &Text<'_>,
+) -> lsp::SemanticTokens {
     let mut data = Vec::with_capacity(tokens.len());
     let (mut line, mut column) = (0, 0);
     for token in tokens {
@@ -245,18 +323,28 @@ pub fn semantic_tokens(tokens: &[ide::semantic_tokens::SemanticToken], text: &Te
             continue;
         }
         let delta_line = start.line - line;
-        let delta_start = if delta_line == 0 { start.character - column } else { start.character };
+        let delta_start = if delta_line == 0 {
+            start.character - column
+        } else {
+            start.character
+        };
         let modifiers = u32::from(token.declaration) | (u32::from(token.default_library) << 2);
         data.push(lsp::SemanticToken {
             delta_line,
             delta_start,
             length: end.character - start.character,
-            token_type: TokenType::ALL.iter().position(|t| *t == token.ty).unwrap_or(0) as u32,
+            token_type: TokenType::ALL
+                .iter()
+                .position(|t| *t == token.ty)
+                .unwrap_or(0) as u32,
             token_modifiers_bitset: modifiers,
         });
         (line, column) = (start.line, start.character);
     }
-    lsp::SemanticTokens { result_id: None, data }
+    lsp::SemanticTokens {
+        result_id: None,
+        data,
+    }
 }
 
 pub fn inlay_hint(h: &ide::inlay_hints::InlayHint, text: &Text<'_>) -> lsp::InlayHint {
@@ -285,14 +373,27 @@ pub fn signature_help(h: &ide::signature_help::SignatureHelp) -> lsp::SignatureH
         .params
         .iter()
         .map(|&(start, end)| lsp::ParameterInformation {
-            label: lsp::ParameterLabel::LabelOffsets([utf16(&h.label[..start]), utf16(&h.label[..end])]),
+            label: lsp::ParameterLabel::LabelOffsets([
+                utf16(&h.label[..start]),
+                utf16(&h.label[..end]),
+            ]),
             documentation: None,
         })
         .collect();
-    let documentation = h.doc.as_ref().map(|d| lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: d.clone() }));
+    let documentation = h.doc.as_ref().map(|d| {
+        lsp::Documentation::MarkupContent(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: d.clone(),
+        })
+    });
     let active = h.active.map(|a| a as u32);
     lsp::SignatureHelp {
-        signatures: vec![lsp::SignatureInformation { label: h.label.clone(), documentation, parameters: Some(parameters), active_parameter: active }],
+        signatures: vec![lsp::SignatureInformation {
+            label: h.label.clone(),
+            documentation,
+            parameters: Some(parameters),
+            active_parameter: active,
+        }],
         active_signature: Some(0),
         active_parameter: active,
     }
@@ -313,13 +414,27 @@ mod tests {
 
     #[test]
     fn uris_map_to_ids_under_the_root_and_std() {
-        let paths = Paths { root: Some(PathBuf::from("/work/p")), std_dir: Some(PathBuf::from("/tmp/cvl-std")) };
+        let paths = Paths {
+            root: Some(PathBuf::from("/work/p")),
+            std_dir: Some(PathBuf::from("/tmp/cvl-std")),
+        };
         let uri: Uri = "file:///work/p/lib/../main.cvl".parse().unwrap();
         assert_eq!(paths.file_id(&uri).as_deref(), Some("main.cvl"));
         let uri: Uri = "file:///tmp/cvl-std/std/vpc.cvl".parse().unwrap();
         assert_eq!(paths.file_id(&uri).as_deref(), Some("std/vpc.cvl"));
-        assert_eq!(paths.path_of("std/vpc.cvl"), Some(PathBuf::from("/tmp/cvl-std/std/vpc.cvl")));
-        assert_eq!(paths.path_of("a/b.cvl"), Some(PathBuf::from("/work/p/a/b.cvl")));
-        assert_eq!(paths.file_id(&"file:///elsewhere/x.cvl".parse().unwrap()).as_deref(), Some("/elsewhere/x.cvl"));
+        assert_eq!(
+            paths.path_of("std/vpc.cvl"),
+            Some(PathBuf::from("/tmp/cvl-std/std/vpc.cvl"))
+        );
+        assert_eq!(
+            paths.path_of("a/b.cvl"),
+            Some(PathBuf::from("/work/p/a/b.cvl"))
+        );
+        assert_eq!(
+            paths
+                .file_id(&"file:///elsewhere/x.cvl".parse().unwrap())
+                .as_deref(),
+            Some("/elsewhere/x.cvl")
+        );
     }
 }

@@ -33,7 +33,9 @@ where
             }
         };
         if length > MAX_BODY {
-            report(&format!("dropped a message of {length} bytes (at most {MAX_BODY})"));
+            report(&format!(
+                "dropped a message of {length} bytes (at most {MAX_BODY})"
+            ));
             if skip(&mut input, length).await.is_err() {
                 return;
             }
@@ -44,7 +46,9 @@ where
             return;
         }
         if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
-            report(&format!("dropped a message whose body of {length} bytes is not JSON"));
+            report(&format!(
+                "dropped a message whose body of {length} bytes is not JSON"
+            ));
             continue;
         }
         let header = format!("Content-Length: {length}\r\n\r\n");
@@ -70,13 +74,19 @@ async fn read_headers<R: AsyncRead + Unpin>(input: &mut BufReader<R>) -> Headers
     let mut line = Vec::new();
     loop {
         line.clear();
-        match (&mut *input).take(MAX_HEADER_LINE as u64).read_until(b'\n', &mut line).await {
+        match (&mut *input)
+            .take(MAX_HEADER_LINE as u64)
+            .read_until(b'\n', &mut line)
+            .await
+        {
             Ok(0) | Err(_) => return Headers::End,
             Ok(_) => {}
         }
         if line.last() != Some(&b'\n') {
             // a runaway line: skip the rest of it
-            malformed = Some(format!("dropped a header line longer than {MAX_HEADER_LINE} bytes"));
+            malformed = Some(format!(
+                "dropped a header line longer than {MAX_HEADER_LINE} bytes"
+            ));
             if skip_line(input).await.is_err() {
                 return Headers::End;
             }
@@ -95,17 +105,26 @@ async fn read_headers<R: AsyncRead + Unpin>(input: &mut BufReader<R>) -> Headers
             Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
                 match value.trim().parse::<usize>() {
                     Ok(n) => length = Some(n),
-                    Err(_) => malformed = Some(format!("dropped a message with the header `{text}`")),
+                    Err(_) => {
+                        malformed = Some(format!("dropped a message with the header `{text}`"))
+                    }
                 }
             }
             Some(_) => {} // Content-Type and others
-            None => malformed = Some(format!("dropped a header line that is not `Name: value`: `{}`", shorten(text))),
+            None => {
+                malformed = Some(format!(
+                    "dropped a header line that is not `Name: value`: `{}`",
+                    shorten(text)
+                ))
+            }
         }
     }
     match (length, malformed) {
         (Some(length), None) => Headers::Length(length),
         (_, Some(reason)) => Headers::Malformed(reason),
-        (None, None) => Headers::Malformed("dropped a message without a Content-Length header".into()),
+        (None, None) => {
+            Headers::Malformed("dropped a message without a Content-Length header".into())
+        }
     }
 }
 
@@ -124,7 +143,10 @@ async fn skip_line<R: AsyncRead + Unpin>(input: &mut BufReader<R>) -> std::io::R
     }
 }
 
-async fn skip<R: AsyncRead + Unpin>(input: &mut BufReader<R>, mut length: usize) -> std::io::Result<()> {
+async fn skip<R: AsyncRead + Unpin>(
+    input: &mut BufReader<R>,
+    mut length: usize,
+) -> std::io::Result<()> {
     while length > 0 {
         let buffer = input.fill_buf().await?;
         if buffer.is_empty() {
@@ -161,7 +183,9 @@ mod tests {
     }
 
     fn run(input: &str) -> String {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
         runtime.block_on(forwarded(input))
     }
 
@@ -187,7 +211,9 @@ mod tests {
     #[test]
     fn frames_without_a_length_or_with_a_bad_one_are_dropped() {
         let good = frame("{}");
-        let input = format!("Content-Type: x\r\n\r\nContent-Length: many\r\n\r\ngarbage line\r\n\r\n{good}");
+        let input = format!(
+            "Content-Type: x\r\n\r\nContent-Length: many\r\n\r\ngarbage line\r\n\r\n{good}"
+        );
         assert_eq!(run(&input), good);
     }
 

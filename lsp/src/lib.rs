@@ -15,7 +15,10 @@ pub use server::Backend;
 
 /// Serves the protocol on stdin/stdout until the client sends `exit` or closes stdin.
 pub fn run() -> u8 {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(_) => return 2,
     };

@@ -24,8 +24,8 @@ use cvl::ide;
 use cvl::loader::Loader;
 use cvl::syntax::format::FormatError;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -60,7 +60,10 @@ struct DiskLoader<'a>(&'a Paths);
 
 impl Loader for DiskLoader<'_> {
     fn load(&self, path: &str) -> std::result::Result<String, String> {
-        let file = self.0.path_of(path).ok_or_else(|| format!("no file `{path}`"))?;
+        let file = self
+            .0
+            .path_of(path)
+            .ok_or_else(|| format!("no file `{path}`"))?;
         std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))
     }
 }
@@ -79,7 +82,10 @@ impl Backend {
             refusals: BTreeMap::new(),
             can_watch: false,
         };
-        Backend { client, state: Arc::new(Mutex::new(state)) }
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(state)),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -89,7 +95,8 @@ impl Backend {
     /// Runs a request under the lock; a panic (a bug) becomes an error answer, not a crash.
     fn query<T>(&self, f: impl FnOnce(&State) -> Result<Option<T>>) -> Result<Option<T>> {
         let state = self.lock();
-        std::panic::catch_unwind(AssertUnwindSafe(|| f(&state))).unwrap_or_else(|_| Err(Error::internal_error()))
+        std::panic::catch_unwind(AssertUnwindSafe(|| f(&state)))
+            .unwrap_or_else(|_| Err(Error::internal_error()))
     }
 
     /// Applies a document's new text, publishes the static diagnostics, and schedules the
@@ -98,7 +105,9 @@ impl Backend {
         let (publish, paths, texts, evaluate) = {
             let mut guard = self.lock();
             let state = &mut *guard;
-            let Some(id) = state.paths.file_id(&uri) else { return };
+            let Some(id) = state.paths.file_id(&uri) else {
+                return;
+            };
             state.open.insert(id.clone(), version);
             state.refusals.remove(&id);
             if !id.starts_with("std/") {
@@ -108,7 +117,9 @@ impl Backend {
                 load_around(state, &id);
             }
             let publish = diagnose(state, &id, true);
-            let clean = publish.iter().all(|(_, ds, _)| !ds.iter().any(cvl::Diagnostic::is_error));
+            let clean = publish
+                .iter()
+                .all(|(_, ds, _)| !ds.iter().any(cvl::Diagnostic::is_error));
             let evaluate = (clean && !state.options.static_only).then_some(id);
             let texts = texts_of(state, &publish);
             (publish, state.paths.clone(), texts, evaluate)
@@ -138,19 +149,35 @@ impl Backend {
     async fn format(
         &self,
         uri: &Uri,
-        format: impl FnOnce(&dyn cvl::db::Db, SourceFile, &Text) -> std::result::Result<Vec<ide::TextEdit>, FormatError>,
+        format: impl FnOnce(
+            &dyn cvl::db::Db,
+            SourceFile,
+            &Text,
+        ) -> std::result::Result<Vec<ide::TextEdit>, FormatError>,
     ) -> Result<Option<Vec<TextEdit>>> {
         let (answer, refused) = {
             let mut guard = self.lock();
             let state = &mut *guard;
-            let Some((file, content)) = file_of(state, uri) else { return Ok(None) };
+            let Some((file, content)) = file_of(state, uri) else {
+                return Ok(None);
+            };
             let text = Text::new(&content);
-            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| format(&state.db, file, &text))).map_err(|_| Error::internal_error())?;
+            let outcome =
+                std::panic::catch_unwind(AssertUnwindSafe(|| format(&state.db, file, &text)))
+                    .map_err(|_| Error::internal_error())?;
             match outcome {
-                Ok(edits) => (Ok(Some(edits.iter().map(|e| convert::text_edit(e, &text)).collect())), None),
+                Ok(edits) => (
+                    Ok(Some(
+                        edits.iter().map(|e| convert::text_edit(e, &text)).collect(),
+                    )),
+                    None,
+                ),
                 Err(error) => {
                     let id = file.path(&state.db).clone();
-                    state.refusals.insert(id.clone(), ide::formatting::refusal(&state.db, file, &error));
+                    state.refusals.insert(
+                        id.clone(),
+                        ide::formatting::refusal(&state.db, file, &error),
+                    );
                     let mut diagnostics = state.published.get(&id).cloned().unwrap_or_default();
                     diagnostics.extend(state.refusals.get(&id).cloned());
                     let publish = vec![(id.clone(), diagnostics, state.open.get(&id).copied())];
@@ -177,7 +204,9 @@ fn reload_changed(state: &mut State, changes: &[FileEvent]) -> bool {
     let paths = state.paths.clone();
     let mut changed = false;
     for change in changes {
-        let Some(id) = paths.file_id(&change.uri) else { continue };
+        let Some(id) = paths.file_id(&change.uri) else {
+            continue;
+        };
         if id.starts_with("std/") || state.open.contains_key(&id) {
             continue;
         }
@@ -208,16 +237,28 @@ fn reload_changed(state: &mut State, changes: &[FileEvent]) -> bool {
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Sends diagnostics (never under the lock).
-async fn send_diagnostics(client: &Client, publish: Publish, paths: &Paths, texts: BTreeMap<String, String>) {
+async fn send_diagnostics(
+    client: &Client,
+    publish: Publish,
+    paths: &Paths,
+    texts: BTreeMap<String, String>,
+) {
     for (id, diagnostics, version) in publish {
-        let (Some(uri), Some(content)) = (paths.uri(&id), texts.get(&id)) else { continue };
+        let (Some(uri), Some(content)) = (paths.uri(&id), texts.get(&id)) else {
+            continue;
+        };
         let text = Text::new(content);
         let lookup = |file: &str| texts.get(file).cloned();
-        let converted = diagnostics.iter().map(|d| convert::diagnostic(d, &text, paths, &lookup)).collect();
+        let converted = diagnostics
+            .iter()
+            .map(|d| convert::diagnostic(d, &text, paths, &lookup))
+            .collect();
         client.publish_diagnostics(uri, converted, version).await;
     }
 }
@@ -241,7 +282,11 @@ fn nearest_main(paths: &Paths, id: &str) -> Option<String> {
     }
     let mut dir = Path::new(id).parent();
     while let Some(d) = dir {
-        let candidate = if d.as_os_str().is_empty() { "main.cvl".to_string() } else { format!("{}/main.cvl", d.to_string_lossy()) };
+        let candidate = if d.as_os_str().is_empty() {
+            "main.cvl".to_string()
+        } else {
+            format!("{}/main.cvl", d.to_string_lossy())
+        };
         if paths.path_of(&candidate).is_some_and(|p| p.is_file()) {
             return Some(candidate);
         }
@@ -253,11 +298,14 @@ fn nearest_main(paths: &Paths, id: &str) -> Option<String> {
 /// The diagnostics of every file in the projects of `id` that is open or had diagnostics
 /// (`static_only`: without evaluating). A panic (a bug) publishes nothing rather than crashing.
 fn diagnose(state: &mut State, id: &str, static_only: bool) -> Publish {
-    std::panic::catch_unwind(AssertUnwindSafe(|| diagnose_files(state, id, static_only))).unwrap_or_default()
+    std::panic::catch_unwind(AssertUnwindSafe(|| diagnose_files(state, id, static_only)))
+        .unwrap_or_default()
 }
 
 fn diagnose_files(state: &mut State, id: &str, static_only: bool) -> Publish {
-    let Some(file) = state.db.file(id) else { return Vec::new() };
+    let Some(file) = state.db.file(id) else {
+        return Vec::new();
+    };
     let mut files: BTreeSet<String> = BTreeSet::new();
     files.insert(id.to_string());
     for entry in ide::diagnostics::entries_of(&state.db, file) {
@@ -272,8 +320,13 @@ fn diagnose_files(state: &mut State, id: &str, static_only: bool) -> Publish {
         }
         let is_open = state.open.contains_key(&path);
         let had = state.published.get(&path).is_some_and(|d| !d.is_empty());
-        let Some(f) = state.db.file(&path) else { continue };
-        let options = ide::diagnostics::DiagnosticsOptions { static_only: static_only || state.options.static_only, ..state.options.clone() };
+        let Some(f) = state.db.file(&path) else {
+            continue;
+        };
+        let options = ide::diagnostics::DiagnosticsOptions {
+            static_only: static_only || state.options.static_only,
+            ..state.options.clone()
+        };
         let diagnostics = ide::diagnostics::file_diagnostics(&state.db, f, &options);
         if !is_open && !had && diagnostics.is_empty() {
             continue;
@@ -291,7 +344,11 @@ fn diagnose_files(state: &mut State, id: &str, static_only: bool) -> Publish {
 fn texts_of(state: &State, publish: &Publish) -> BTreeMap<String, String> {
     let mut texts = BTreeMap::new();
     for (id, diagnostics, _) in publish {
-        for file in std::iter::once(id).chain(diagnostics.iter().flat_map(|d| d.labels.iter().map(|l| &l.file))) {
+        for file in std::iter::once(id).chain(
+            diagnostics
+                .iter()
+                .flat_map(|d| d.labels.iter().map(|l| &l.file)),
+        ) {
             if let Some(f) = state.db.file(file) {
                 texts.insert(file.clone(), f.text(&state.db).clone());
             }
@@ -366,12 +423,21 @@ impl LanguageServer for Backend {
             .unwrap_or(false);
         {
             let mut state = self.lock();
-            state.paths = Paths { root, std_dir: write_stdlib() };
+            state.paths = Paths {
+                root,
+                std_dir: write_stdlib(),
+            };
             state.can_watch = can_watch;
             if let Some(options) = params.initialization_options.as_ref() {
-                state.options.static_only = options.get("staticOnly").and_then(|v| v.as_bool()).unwrap_or(false);
+                state.options.static_only = options
+                    .get("staticOnly")
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false);
                 if let Some(params) = options.get("params").and_then(|p| p.as_object()) {
-                    state.options.params = params.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect();
+                    state.options.params = params
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                        .collect();
                 }
             }
         }
@@ -388,14 +454,19 @@ impl LanguageServer for Backend {
             }),
             definition_provider: Some(OneOf::Left(true)),
             references_provider: Some(OneOf::Left(true)),
-            rename_provider: Some(OneOf::Right(RenameOptions { prepare_provider: Some(true), work_done_progress_options: Default::default() })),
-            document_symbol_provider: Some(OneOf::Left(true)),
-            semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
-                legend: convert::semantic_legend(),
-                full: Some(SemanticTokensFullOptions::Bool(true)),
-                range: Some(false),
-                ..Default::default()
+            rename_provider: Some(OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
             })),
+            document_symbol_provider: Some(OneOf::Left(true)),
+            semantic_tokens_provider: Some(
+                SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
+                    legend: convert::semantic_legend(),
+                    full: Some(SemanticTokensFullOptions::Bool(true)),
+                    range: Some(false),
+                    ..Default::default()
+                }),
+            ),
             inlay_hint_provider: Some(OneOf::Left(true)),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                 code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
@@ -407,7 +478,10 @@ impl LanguageServer for Backend {
         };
         Ok(InitializeResult {
             capabilities,
-            server_info: Some(ServerInfo { name: "cvl".to_string(), version: Some(env!("CARGO_PKG_VERSION").to_string()) }),
+            server_info: Some(ServerInfo {
+                name: "cvl".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
             ..Default::default()
         })
     }
@@ -417,7 +491,10 @@ impl LanguageServer for Backend {
             return;
         }
         let watchers = DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![FileSystemWatcher { glob_pattern: GlobPattern::String("**/*.cvl".to_string()), kind: None }],
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/*.cvl".to_string()),
+                kind: None,
+            }],
         };
         let registration = Registration {
             id: "cvl-watch-files".to_string(),
@@ -443,7 +520,12 @@ impl LanguageServer for Backend {
     async fn did_change(&self, mut params: DidChangeTextDocumentParams) {
         // full sync: the last change holds the whole text
         if let Some(change) = params.content_changes.pop() {
-            self.update(params.text_document.uri, change.text, params.text_document.version).await;
+            self.update(
+                params.text_document.uri,
+                change.text,
+                params.text_document.version,
+            )
+            .await;
         }
     }
 
@@ -451,7 +533,9 @@ impl LanguageServer for Backend {
         let (publish, paths, texts) = {
             let mut guard = self.lock();
             let state = &mut *guard;
-            let Some(id) = state.paths.file_id(&params.text_document.uri) else { return };
+            let Some(id) = state.paths.file_id(&params.text_document.uri) else {
+                return;
+            };
             state.open.remove(&id);
             // back to what is on disk (unsaved edits are dropped)
             if !id.starts_with("std/")
@@ -469,39 +553,63 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         self.query(|state| {
             let at = params.text_document_position_params;
-            let Some((file, content)) = file_of(state, &at.text_document.uri) else { return Ok(None) };
+            let Some((file, content)) = file_of(state, &at.text_document.uri) else {
+                return Ok(None);
+            };
             let text = Text::new(&content);
-            Ok(ide::hover::hover(&state.db, file, text.offset(at.position)).map(|h| convert::hover(&h, &text)))
+            Ok(ide::hover::hover(&state.db, file, text.offset(at.position))
+                .map(|h| convert::hover(&h, &text)))
         })
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         self.query(|state| {
             let at = params.text_document_position;
-            let Some((file, content)) = file_of(state, &at.text_document.uri) else { return Ok(None) };
+            let Some((file, content)) = file_of(state, &at.text_document.uri) else {
+                return Ok(None);
+            };
             let text = Text::new(&content);
             let items = ide::completion::completion(&state.db, file, text.offset(at.position));
-            Ok(Some(CompletionResponse::Array(items.iter().map(|i| convert::completion_item(i, &text)).collect())))
+            Ok(Some(CompletionResponse::Array(
+                items
+                    .iter()
+                    .map(|i| convert::completion_item(i, &text))
+                    .collect(),
+            )))
         })
     }
 
     async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
         self.query(|state| {
             let at = params.text_document_position_params;
-            let Some((file, content)) = file_of(state, &at.text_document.uri) else { return Ok(None) };
+            let Some((file, content)) = file_of(state, &at.text_document.uri) else {
+                return Ok(None);
+            };
             let text = Text::new(&content);
-            Ok(ide::signature_help::signature_help(&state.db, file, text.offset(at.position)).map(|h| convert::signature_help(&h)))
+            Ok(
+                ide::signature_help::signature_help(&state.db, file, text.offset(at.position))
+                    .map(|h| convert::signature_help(&h)),
+            )
         })
     }
 
-    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
         self.query(|state| {
             let at = params.text_document_position_params;
-            let Some((file, content)) = file_of(state, &at.text_document.uri) else { return Ok(None) };
+            let Some((file, content)) = file_of(state, &at.text_document.uri) else {
+                return Ok(None);
+            };
             let text = Text::new(&content);
-            let targets = ide::goto_definition::goto_definition(&state.db, file, text.offset(at.position));
+            let targets =
+                ide::goto_definition::goto_definition(&state.db, file, text.offset(at.position));
             let texts = |id: &str| text_by_id(state, id);
-            let locations: Vec<Location> = targets.iter().filter_map(|t| convert::location(t, &state.paths, &texts)).collect();
+            let locations: Vec<Location> = targets
+                .iter()
+                .filter_map(|t| convert::location(t, &state.paths, &texts))
+                .collect();
             Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
         })
     }
@@ -509,21 +617,43 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         self.query(|state| {
             let at = params.text_document_position;
-            let Some((file, content)) = file_of(state, &at.text_document.uri) else { return Ok(None) };
+            let Some((file, content)) = file_of(state, &at.text_document.uri) else {
+                return Ok(None);
+            };
             let text = Text::new(&content);
-            let found = ide::references::find_references(&state.db, file, text.offset(at.position), params.context.include_declaration);
+            let found = ide::references::find_references(
+                &state.db,
+                file,
+                text.offset(at.position),
+                params.context.include_declaration,
+            );
             let texts = |id: &str| text_by_id(state, id);
             let locations = found
                 .iter()
-                .filter_map(|r| convert::location(&ide::NavTarget { file: r.file.clone(), span: r.span, full: r.span }, &state.paths, &texts))
+                .filter_map(|r| {
+                    convert::location(
+                        &ide::NavTarget {
+                            file: r.file.clone(),
+                            span: r.span,
+                            full: r.span,
+                        },
+                        &state.paths,
+                        &texts,
+                    )
+                })
                 .collect();
             Ok(Some(locations))
         })
     }
 
-    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
         self.query(|state| {
-            let Some((file, content)) = file_of(state, &params.text_document.uri) else { return Ok(None) };
+            let Some((file, content)) = file_of(state, &params.text_document.uri) else {
+                return Ok(None);
+            };
             let text = Text::new(&content);
             match ide::rename::prepare_rename(&state.db, file, text.offset(params.position)) {
                 Ok(span) => Ok(Some(PrepareRenameResponse::Range(text.range(span)))),
@@ -535,46 +665,76 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         self.query(|state| {
             let at = params.text_document_position;
-            let Some((file, content)) = file_of(state, &at.text_document.uri) else { return Ok(None) };
+            let Some((file, content)) = file_of(state, &at.text_document.uri) else {
+                return Ok(None);
+            };
             let text = Text::new(&content);
             match ide::rename::rename(&state.db, file, text.offset(at.position), &params.new_name) {
-                Ok(edits) => Ok(Some(convert::workspace_edit(&edits, &state.paths, &|id| text_by_id(state, id)))),
+                Ok(edits) => Ok(Some(convert::workspace_edit(&edits, &state.paths, &|id| {
+                    text_by_id(state, id)
+                }))),
                 Err(message) => Err(invalid(message)),
             }
         })
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
         self.query(|state| {
-            let Some((file, content)) = file_of(state, &params.text_document.uri) else { return Ok(None) };
+            let Some((file, content)) = file_of(state, &params.text_document.uri) else {
+                return Ok(None);
+            };
             let text = Text::new(&content);
             let symbols = ide::document_symbols::document_symbols(&state.db, file);
-            Ok(Some(DocumentSymbolResponse::Nested(symbols.iter().map(|s| convert::document_symbol(s, &text)).collect())))
+            Ok(Some(DocumentSymbolResponse::Nested(
+                symbols
+                    .iter()
+                    .map(|s| convert::document_symbol(s, &text))
+                    .collect(),
+            )))
         })
     }
 
-    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
         self.query(|state| {
-            let Some((file, content)) = file_of(state, &params.text_document.uri) else { return Ok(None) };
+            let Some((file, content)) = file_of(state, &params.text_document.uri) else {
+                return Ok(None);
+            };
             let text = Text::new(&content);
             let tokens = ide::semantic_tokens::semantic_tokens(&state.db, file);
-            Ok(Some(SemanticTokensResult::Tokens(convert::semantic_tokens(&tokens, &text))))
+            Ok(Some(SemanticTokensResult::Tokens(
+                convert::semantic_tokens(&tokens, &text),
+            )))
         })
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         self.query(|state| {
-            let Some((file, content)) = file_of(state, &params.text_document.uri) else { return Ok(None) };
+            let Some((file, content)) = file_of(state, &params.text_document.uri) else {
+                return Ok(None);
+            };
             let text = Text::new(&content);
             let hints = ide::inlay_hints::inlay_hints(&state.db, file, text.span(params.range));
-            Ok(Some(hints.iter().map(|h| convert::inlay_hint(h, &text)).collect()))
+            Ok(Some(
+                hints
+                    .iter()
+                    .map(|h| convert::inlay_hint(h, &text))
+                    .collect(),
+            ))
         })
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         self.query(|state| {
             let uri = params.text_document.uri;
-            let Some((file, content)) = file_of(state, &uri) else { return Ok(None) };
+            let Some((file, content)) = file_of(state, &uri) else {
+                return Ok(None);
+            };
             let text = Text::new(&content);
             let id = file.path(&state.db).clone();
             let diagnostics = state.published.get(&id).cloned().unwrap_or_default();
@@ -587,8 +747,16 @@ impl LanguageServer for Backend {
                     CodeActionOrCommand::CodeAction(CodeAction {
                         title: action.title,
                         kind: Some(CodeActionKind::QUICKFIX),
-                        diagnostics: Some(vec![convert::diagnostic(&action.diagnostic, &text, &state.paths, &lookup)]),
-                        edit: Some(WorkspaceEdit { changes: Some([(uri.clone(), vec![edit])].into_iter().collect()), ..Default::default() }),
+                        diagnostics: Some(vec![convert::diagnostic(
+                            &action.diagnostic,
+                            &text,
+                            &state.paths,
+                            &lookup,
+                        )]),
+                        edit: Some(WorkspaceEdit {
+                            changes: Some([(uri.clone(), vec![edit])].into_iter().collect()),
+                            ..Default::default()
+                        }),
                         is_preferred: Some(true),
                         ..Default::default()
                     })
@@ -599,12 +767,21 @@ impl LanguageServer for Backend {
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        self.format(&params.text_document.uri, |db, file, _| ide::formatting::format_document(db, file)).await
+        self.format(&params.text_document.uri, |db, file, _| {
+            ide::formatting::format_document(db, file)
+        })
+        .await
     }
 
-    async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
         let range = params.range;
-        self.format(&params.text_document.uri, move |db, file, text| ide::formatting::format_range(db, file, text.span(range))).await
+        self.format(&params.text_document.uri, move |db, file, text| {
+            ide::formatting::format_range(db, file, text.span(range))
+        })
+        .await
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -615,14 +792,18 @@ impl LanguageServer for Backend {
                 return;
             }
             let open: Vec<String> = state.open.keys().cloned().collect();
-            let mut publish: BTreeMap<String, (Vec<cvl::Diagnostic>, Option<i32>)> = BTreeMap::new();
+            let mut publish: BTreeMap<String, (Vec<cvl::Diagnostic>, Option<i32>)> =
+                BTreeMap::new();
             for id in &open {
                 load_around(state, id);
                 for (file, diagnostics, version) in diagnose(state, id, false) {
                     publish.insert(file, (diagnostics, version));
                 }
             }
-            let publish: Publish = publish.into_iter().map(|(file, (diagnostics, version))| (file, diagnostics, version)).collect();
+            let publish: Publish = publish
+                .into_iter()
+                .map(|(file, (diagnostics, version))| (file, diagnostics, version))
+                .collect();
             let texts = texts_of(state, &publish);
             (publish, state.paths.clone(), texts)
         };

@@ -29,9 +29,18 @@ const SESSION_EDITS: i64 = 400;
 #[test]
 #[ignore]
 fn editor_figures() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/mcp-gateway").canonicalize().expect("the example");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/mcp-gateway")
+        .canonicalize()
+        .expect("the example");
     let text = std::fs::read_to_string(example.join("main.cvl")).expect("main.cvl");
-    measure("examples/mcp-gateway", &example, &text, "resource ", "/database\"");
+    measure(
+        "examples/mcp-gateway",
+        &example,
+        &text,
+        "resource ",
+        "/database\"",
+    );
 
     let generated = std::env::temp_dir().join(format!("cvl-lsp-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&generated);
@@ -50,7 +59,9 @@ fn thousand_resources() -> String {
     );
     let kept = "with { DeletionPolicy: keep, UpdateReplacePolicy: keep }";
     for stack in 0..4 {
-        out.push_str(&format!("\nstack part{stack} {{\n  tags {{ Project: \"bench\", Environment: env }}\n"));
+        out.push_str(&format!(
+            "\nstack part{stack} {{\n  tags {{ Project: \"bench\", Environment: env }}\n"
+        ));
         for i in 0..250 {
             let n = stack * 250 + i;
             out.push_str(&match n % 4 {
@@ -72,17 +83,34 @@ fn thousand_resources() -> String {
 fn measure(name: &str, root: &Path, text: &str, probe: &str, edit: &str) {
     let uri = uri_of(&root.join("main.cvl"));
     let mut server = Server::start(root);
-    server.request("initialize", json!({ "processId": null, "rootUri": uri_of(root), "capabilities": {} }));
+    server.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": uri_of(root), "capabilities": {} }),
+    );
     server.notify("initialized", json!({}));
     let started = Instant::now();
-    server.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "cvl", "version": 1, "text": text } }));
+    server.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "cvl", "version": 1, "text": text } }),
+    );
     let opened = server.diagnostics(&uri, 1);
     let open_static = started.elapsed();
     let evaluated = server.diagnostics(&uri, 1);
     let open_evaluated = started.elapsed();
-    println!("\n{name}: {} lines, {} diagnostics on open", text.lines().count(), opened.len().max(evaluated.len()));
-    assert!(opened.is_empty() && evaluated.is_empty(), "a clean project: {opened:?} {evaluated:?}");
-    println!("  open: static diagnostics {}, evaluated {}", ms(open_static), ms(open_evaluated));
+    println!(
+        "\n{name}: {} lines, {} diagnostics on open",
+        text.lines().count(),
+        opened.len().max(evaluated.len())
+    );
+    assert!(
+        opened.is_empty() && evaluated.is_empty(),
+        "a clean project: {opened:?} {evaluated:?}"
+    );
+    println!(
+        "  open: static diagnostics {}, evaluated {}",
+        ms(open_static),
+        ms(open_evaluated)
+    );
 
     // a one-character edit: a letter inside a string changes
     let quote = text.find(edit).expect("the edited text");
@@ -108,13 +136,40 @@ fn measure(name: &str, root: &Path, text: &str, probe: &str, edit: &str) {
 
     let hover_at = position(text, probe, probe.len() + 1);
     let completion_at = position(text, probe, 0);
-    let hovers = time(QUERIES, || server.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": hover_at })));
-    let completions = time(QUERIES, || server.request("textDocument/completion", json!({ "textDocument": { "uri": uri }, "position": completion_at })));
-    let let_line = text.lines().position(|l| l.starts_with("let ")).expect("a top-level let");
+    let hovers = time(QUERIES, || {
+        server.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": hover_at }),
+        )
+    });
+    let completions = time(QUERIES, || {
+        server.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": uri }, "position": completion_at }),
+        )
+    });
+    let let_line = text
+        .lines()
+        .position(|l| l.starts_with("let "))
+        .expect("a top-level let");
     let let_at = json!({ "line": let_line, "character": 5 });
-    let shown = server.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": let_at }));
-    assert!(shown["contents"]["value"].as_str().unwrap_or_default().contains("Value"), "the let's values: {shown}");
-    let values = time(QUERIES, || server.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": let_at })));
+    let shown = server.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": let_at }),
+    );
+    assert!(
+        shown["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Value"),
+        "the let's values: {shown}"
+    );
+    let values = time(QUERIES, || {
+        server.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": let_at }),
+        )
+    });
     println!(
         "  hover {}, hover on a top-level let (its value in each env) {}, completion {} (medians of {QUERIES})",
         ms(median(&hovers)),
@@ -133,8 +188,14 @@ fn measure(name: &str, root: &Path, text: &str, probe: &str, edit: &str) {
         let edited = format!("{}{letter}{}", &text[..quote], &text[quote + 1..]);
         server.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": edited }] }));
         server.diagnostics(&uri, version);
-        server.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": hover_at }));
-        server.request("textDocument/completion", json!({ "textDocument": { "uri": uri }, "position": completion_at }));
+        server.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": hover_at }),
+        );
+        server.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": uri }, "position": completion_at }),
+        );
         if i % 50 == 49 {
             server.diagnostics(&uri, version);
         }
@@ -170,8 +231,13 @@ fn ms(d: Duration) -> String {
 
 /// The server's resident memory (Linux: /proc/<pid>/status), in KiB; 0 elsewhere.
 fn rss_kib(server: &Server) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap_or_default();
-    status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0)
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
 }
 
 fn mib(kib: u64) -> String {

@@ -21,9 +21,13 @@ fn open(loader: &MemoryLoader, file: &str) -> Option<(CvlDb, SourceFile)> {
 
 /// `{"text": "<markdown>", "start", "end"}` for the name at `offset`, or `null`.
 pub fn hover(loader: &MemoryLoader, file: &str, offset: usize) -> Value {
-    let Some((db, source)) = open(loader, file) else { return Value::Null };
+    let Some((db, source)) = open(loader, file) else {
+        return Value::Null;
+    };
     let text = source.text(&db).clone();
-    let Some(found) = cvl::ide::hover::hover(&db, source, byte_offset(&text, offset)) else { return Value::Null };
+    let Some(found) = cvl::ide::hover::hover(&db, source, byte_offset(&text, offset)) else {
+        return Value::Null;
+    };
     json!({
         "text": found.markdown,
         "start": utf16_offset(&text, found.span.start),
@@ -34,7 +38,9 @@ pub fn hover(loader: &MemoryLoader, file: &str, offset: usize) -> Value {
 /// The completions at `offset`, in the compiler's order: `[{label, kind, detail, doc, insert,
 /// sort, start, end}]` (`start`..`end`: the word they replace).
 pub fn complete(loader: &MemoryLoader, file: &str, offset: usize) -> Value {
-    let Some((db, source)) = open(loader, file) else { return json!([]) };
+    let Some((db, source)) = open(loader, file) else {
+        return json!([]);
+    };
     let text = source.text(&db).clone();
     let items = cvl::ide::completion::completion(&db, source, byte_offset(&text, offset));
     Value::Array(
@@ -78,7 +84,8 @@ fn kind_name(kind: CompletionKind) -> &'static str {
 mod tests {
     use super::*;
 
-    const MAIN: &str = "stack app {\n  resource Bucket: AWS::S3::Bucket {}\n  output arn = Bucket.Arn\n}\n";
+    const MAIN: &str =
+        "stack app {\n  resource Bucket: AWS::S3::Bucket {}\n  output arn = Bucket.Arn\n}\n";
 
     fn loader() -> MemoryLoader {
         MemoryLoader::new().with("main.cvl", MAIN)
@@ -96,11 +103,20 @@ mod tests {
 
     #[test]
     fn completion_after_a_dot_lists_attributes() {
-        let text = "stack app {\n  resource Bucket: AWS::S3::Bucket {}\n  output arn = Bucket.\n}\n";
+        let text =
+            "stack app {\n  resource Bucket: AWS::S3::Bucket {}\n  output arn = Bucket.\n}\n";
         let loader = MemoryLoader::new().with("main.cvl", text);
         let out = complete(&loader, "main.cvl", text.find("Bucket.\n").unwrap() + 7);
-        let labels: Vec<&str> = out.as_array().unwrap().iter().filter_map(|i| i["label"].as_str()).collect();
-        assert!(labels.contains(&"Arn") && labels.contains(&"DomainName"), "{labels:?}");
+        let labels: Vec<&str> = out
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|i| i["label"].as_str())
+            .collect();
+        assert!(
+            labels.contains(&"Arn") && labels.contains(&"DomainName"),
+            "{labels:?}"
+        );
     }
 
     #[test]

@@ -66,7 +66,8 @@ pub fn compile(files_json: &str, entry: &str, params_json: &str) -> String {
         ),
         _ => (Vec::new(), Value::Null, Value::Null),
     };
-    json!({ "stacks": stacks, "manifest": manifest, "graph": graph, "diagnostics": diagnostics }).to_string()
+    json!({ "stacks": stacks, "manifest": manifest, "graph": graph, "diagnostics": diagnostics })
+        .to_string()
 }
 
 /// The params of a project held in memory.
@@ -207,7 +208,6 @@ fn diagnostic_json(d: &Diagnostic, sources: &Sources<'_>) -> Value {
     })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,7 +264,8 @@ mod tests {
         assert_eq!(&main[start..start + 5], "Topic");
         assert_eq!(out["graph"]["edges"][0]["from"]["id"], "Topic");
         assert_eq!(out["graph"]["edges"][0]["kinds"], json!(["Sub"]));
-        let broken: Value = serde_json::from_str(&compile(r#"{"main.cvl": "stack {"}"#, "main.cvl", "")).unwrap();
+        let broken: Value =
+            serde_json::from_str(&compile(r#"{"main.cvl": "stack {"}"#, "main.cvl", "")).unwrap();
         assert_eq!(broken["graph"], Value::Null);
     }
 

@@ -60,7 +60,11 @@ mod tests {
         for byte in [0, 2, 3, 7, 8, text.len()] {
             assert_eq!(byte_offset(text, utf16_offset(text, byte)), byte);
         }
-        assert_eq!(byte_offset(text, 3), 3, "inside the surrogate pair: the character's start");
+        assert_eq!(
+            byte_offset(text, 3),
+            3,
+            "inside the surrogate pair: the character's start"
+        );
         assert_eq!(byte_offset(text, 4), 7);
         assert_eq!(byte_offset(text, 999), text.len());
     }
@@ -68,7 +72,13 @@ mod tests {
     #[test]
     fn places() {
         let v = place_json("main.cvl", cvl::Span::new(3, 5), Some("é\nab"));
-        assert_eq!(v, json!({ "file": "main.cvl", "line": 2, "column": 1, "start": 2, "end": 4 }));
-        assert_eq!(place_json("x", cvl::Span::new(0, 1), None)["line"], Value::Null);
+        assert_eq!(
+            v,
+            json!({ "file": "main.cvl", "line": 2, "column": 1, "start": 2, "end": 4 })
+        );
+        assert_eq!(
+            place_json("x", cvl::Span::new(0, 1), None)["line"],
+            Value::Null
+        );
     }
 }

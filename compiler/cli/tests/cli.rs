@@ -402,6 +402,9 @@ fn an_out_folder_cvl_did_not_write_is_never_replaced() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     // policy warnings about the sources may come first; the refusal is an io-error
     let diagnostics = json_diagnostics(&out.stderr);
-    assert!(diagnostics.iter().any(|d| d["code"] == "io-error"), "{diagnostics:?}");
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "io-error"),
+        "{diagnostics:?}"
+    );
     assert_eq!(listing(&s.path("proj")), ["main.cvl"]);
 }

@@ -35,8 +35,15 @@ fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let entry = entry.unwrap();
-        assert!(entry.file_type().unwrap().is_file(), "{} holds a folder", dir.display());
-        files.insert(entry.file_name().into_string().unwrap(), std::fs::read(entry.path()).unwrap());
+        assert!(
+            entry.file_type().unwrap().is_file(),
+            "{} holds a folder",
+            dir.display()
+        );
+        files.insert(
+            entry.file_name().into_string().unwrap(),
+            std::fs::read(entry.path()).unwrap(),
+        );
     }
     files
 }
@@ -101,13 +108,24 @@ fn a_killed_build_leaves_one_complete_output() {
         let which = complete.iter().position(|c| *c == now);
         let Some(which) = which else {
             let names: Vec<&String> = now.keys().collect();
-            panic!("round {round} (killed after {delay:?}): the output is neither complete output: {names:?}");
+            panic!(
+                "round {round} (killed after {delay:?}): the output is neither complete output: {names:?}"
+            );
         };
         assert!(which == previous || which == next);
         if finished {
-            assert_eq!(which, next, "round {round}: the build finished but its output is not in place");
+            assert_eq!(
+                which, next,
+                "round {round}: the build finished but its output is not in place"
+            );
         }
-        *outcomes.entry(if which == previous { "kept the previous output" } else { "has the new output" }).or_insert(0) += 1;
+        *outcomes
+            .entry(if which == previous {
+                "kept the previous output"
+            } else {
+                "has the new output"
+            })
+            .or_insert(0) += 1;
         previous = which;
     }
     eprintln!("{rounds} builds killed: {outcomes:?} (a whole build took {took:?})");
@@ -116,7 +134,11 @@ fn a_killed_build_leaves_one_complete_output() {
     let last = 1 - previous;
     build_to_end(root, ["a", "b"][last], &out);
     assert_eq!(contents(&out), complete[last]);
-    assert_eq!(leftovers(root), Vec::<String>::new(), "temporary folders of killed builds were left behind");
+    assert_eq!(
+        leftovers(root),
+        Vec::<String>::new(),
+        "temporary folders of killed builds were left behind"
+    );
 }
 
 #[test]
@@ -136,17 +158,29 @@ fn an_output_moved_aside_by_a_killed_build_is_put_back() {
     let aside: PathBuf = root.join(format!("out.old-{dead_pid}"));
     std::fs::rename(&out, &aside).unwrap();
     std::fs::create_dir(root.join(format!("out.tmp-{dead_pid}"))).unwrap();
-    std::fs::write(root.join(format!("out.tmp-{dead_pid}/manifest.json")), "{\"half\": ").unwrap();
+    std::fs::write(
+        root.join(format!("out.tmp-{dead_pid}/manifest.json")),
+        "{\"half\": ",
+    )
+    .unwrap();
     std::fs::write(root.join("proj/main.cvl"), "let = broken\n").unwrap();
     let status = build(root, "a", &out).wait().unwrap();
     assert!(!status.success());
-    assert_eq!(contents(&out), before, "the previous output was not put back");
+    assert_eq!(
+        contents(&out),
+        before,
+        "the previous output was not put back"
+    );
     assert_eq!(leftovers(root), Vec::<String>::new());
 }
 
 /// The pid of a process that has exited (and been reaped), so that it is not running.
 fn dead_pid() -> u32 {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cvl")).arg("--version").stdout(Stdio::null()).spawn().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cvl"))
+        .arg("--version")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
     let pid = child.id();
     child.wait().unwrap();
     pid

@@ -81,7 +81,13 @@ impl Diff {
 }
 
 /// The sections of a template compared entry by entry.
-const SECTIONS: [&str; 5] = ["Parameters", "Conditions", "Mappings", "Resources", "Outputs"];
+const SECTIONS: [&str; 5] = [
+    "Parameters",
+    "Conditions",
+    "Mappings",
+    "Resources",
+    "Outputs",
+];
 
 /// What differs from build `a` to build `b`.
 pub fn diff(a: &BuildOutput, b: &BuildOutput) -> Diff {
@@ -91,15 +97,27 @@ pub fn diff(a: &BuildOutput, b: &BuildOutput) -> Diff {
             Some(other) => {
                 let entries = diff_template(&stack.template, &other.template);
                 if !entries.is_empty() {
-                    stacks.push(StackDiff { name: stack.name.clone(), status: Status::Changed, entries });
+                    stacks.push(StackDiff {
+                        name: stack.name.clone(),
+                        status: Status::Changed,
+                        entries,
+                    });
                 }
             }
-            None => stacks.push(StackDiff { name: stack.name.clone(), status: Status::Removed, entries: whole(&stack.template, Status::Removed) }),
+            None => stacks.push(StackDiff {
+                name: stack.name.clone(),
+                status: Status::Removed,
+                entries: whole(&stack.template, Status::Removed),
+            }),
         }
     }
     for stack in &b.stacks {
         if !a.stacks.iter().any(|s| s.name == stack.name) {
-            stacks.push(StackDiff { name: stack.name.clone(), status: Status::Added, entries: whole(&stack.template, Status::Added) });
+            stacks.push(StackDiff {
+                name: stack.name.clone(),
+                status: Status::Added,
+                entries: whole(&stack.template, Status::Added),
+            });
         }
     }
     Diff { stacks }
@@ -111,7 +129,13 @@ fn whole(template: &Json, status: Status) -> Vec<EntryDiff> {
     for section in SECTIONS {
         if let Some(Json::Object(entries)) = template.get(section) {
             for (id, value) in entries {
-                out.push(EntryDiff { section: section.into(), id: id.clone(), type_name: type_of(section, value), status, changes: Vec::new() });
+                out.push(EntryDiff {
+                    section: section.into(),
+                    id: id.clone(),
+                    type_name: type_of(section, value),
+                    status,
+                    changes: Vec::new(),
+                });
             }
         }
     }
@@ -119,7 +143,9 @@ fn whole(template: &Json, status: Status) -> Vec<EntryDiff> {
 }
 
 fn type_of(section: &str, value: &Json) -> Option<String> {
-    (section == "Resources").then(|| value.get("Type").and_then(Json::as_str).map(String::from)).flatten()
+    (section == "Resources")
+        .then(|| value.get("Type").and_then(Json::as_str).map(String::from))
+        .flatten()
 }
 
 fn diff_template(a: &Json, b: &Json) -> Vec<EntryDiff> {
@@ -128,7 +154,9 @@ fn diff_template(a: &Json, b: &Json) -> Vec<EntryDiff> {
     let b_map = b.as_object().unwrap_or(&empty);
     let mut out = Vec::new();
     // template fields other than the sections (Description, Transform...)
-    let fields = a_map.keys().chain(b_map.keys().filter(|k| !a_map.contains_key(*k)));
+    let fields = a_map
+        .keys()
+        .chain(b_map.keys().filter(|k| !a_map.contains_key(*k)));
     for key in fields.filter(|k| !SECTIONS.contains(&k.as_str())) {
         let (before, after) = (a_map.get(key), b_map.get(key));
         if before == after {
@@ -137,16 +165,39 @@ fn diff_template(a: &Json, b: &Json) -> Vec<EntryDiff> {
         let status = status_of(before, after);
         let mut changes = Vec::new();
         if status == Status::Changed {
-            compare(String::new(), before.unwrap_or(&Json::Null), after.unwrap_or(&Json::Null), &mut changes);
+            compare(
+                String::new(),
+                before.unwrap_or(&Json::Null),
+                after.unwrap_or(&Json::Null),
+                &mut changes,
+            );
         }
-        out.push(EntryDiff { section: String::new(), id: key.clone(), type_name: None, status, changes });
+        out.push(EntryDiff {
+            section: String::new(),
+            id: key.clone(),
+            type_name: None,
+            status,
+            changes,
+        });
     }
     for section in SECTIONS {
-        let a_entries = a_map.get(section).and_then(Json::as_object).unwrap_or(&empty);
-        let b_entries = b_map.get(section).and_then(Json::as_object).unwrap_or(&empty);
+        let a_entries = a_map
+            .get(section)
+            .and_then(Json::as_object)
+            .unwrap_or(&empty);
+        let b_entries = b_map
+            .get(section)
+            .and_then(Json::as_object)
+            .unwrap_or(&empty);
         for (id, before) in a_entries {
             match b_entries.get(id) {
-                None => out.push(EntryDiff { section: section.into(), id: id.clone(), type_name: type_of(section, before), status: Status::Removed, changes: Vec::new() }),
+                None => out.push(EntryDiff {
+                    section: section.into(),
+                    id: id.clone(),
+                    type_name: type_of(section, before),
+                    status: Status::Removed,
+                    changes: Vec::new(),
+                }),
                 Some(after) if after != before => {
                     let mut changes = Vec::new();
                     compare(String::new(), before, after, &mut changes);
@@ -163,7 +214,13 @@ fn diff_template(a: &Json, b: &Json) -> Vec<EntryDiff> {
         }
         for (id, after) in b_entries {
             if !a_entries.contains_key(id) {
-                out.push(EntryDiff { section: section.into(), id: id.clone(), type_name: type_of(section, after), status: Status::Added, changes: Vec::new() });
+                out.push(EntryDiff {
+                    section: section.into(),
+                    id: id.clone(),
+                    type_name: type_of(section, after),
+                    status: Status::Added,
+                    changes: Vec::new(),
+                });
             }
         }
     }
@@ -190,12 +247,22 @@ fn compare(path: String, a: &Json, b: &Json, out: &mut Vec<Change>) {
                 let at = join(&path, key);
                 match y.get(key) {
                     Some(after) => compare(at, before, after, out),
-                    None => out.push(Change { path: at, status: Status::Removed, before: Some(before.clone()), after: None }),
+                    None => out.push(Change {
+                        path: at,
+                        status: Status::Removed,
+                        before: Some(before.clone()),
+                        after: None,
+                    }),
                 }
             }
             for (key, after) in y {
                 if !x.contains_key(key) {
-                    out.push(Change { path: join(&path, key), status: Status::Added, before: None, after: Some(after.clone()) });
+                    out.push(Change {
+                        path: join(&path, key),
+                        status: Status::Added,
+                        before: None,
+                        after: Some(after.clone()),
+                    });
                 }
             }
         }
@@ -205,20 +272,37 @@ fn compare(path: String, a: &Json, b: &Json, out: &mut Vec<Change>) {
                 compare(format!("{path}[{i}]"), &x[i], &y[i], out);
             }
             for (i, before) in x.iter().enumerate().skip(common) {
-                out.push(Change { path: format!("{path}[{i}]"), status: Status::Removed, before: Some(before.clone()), after: None });
+                out.push(Change {
+                    path: format!("{path}[{i}]"),
+                    status: Status::Removed,
+                    before: Some(before.clone()),
+                    after: None,
+                });
             }
             for (i, after) in y.iter().enumerate().skip(common) {
-                out.push(Change { path: format!("{path}[{i}]"), status: Status::Added, before: None, after: Some(after.clone()) });
+                out.push(Change {
+                    path: format!("{path}[{i}]"),
+                    status: Status::Added,
+                    before: None,
+                    after: Some(after.clone()),
+                });
             }
         }
-        _ => out.push(Change { path, status: Status::Changed, before: Some(a.clone()), after: Some(b.clone()) }),
+        _ => out.push(Change {
+            path,
+            status: Status::Changed,
+            before: Some(a.clone()),
+            after: Some(b.clone()),
+        }),
     }
 }
 
 /// `Properties.Tags`, `Metadata["aws:cdk:path"]`: dotted for identifier-like keys, bracketed
 /// and quoted otherwise.
 fn join(path: &str, key: &str) -> String {
-    let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !key.starts_with(|c: char| c.is_ascii_digit());
+    let plain = !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !key.starts_with(|c: char| c.is_ascii_digit());
     match (path.is_empty(), plain) {
         (true, true) => key.to_string(),
         (false, true) => format!("{path}.{key}"),
@@ -256,7 +340,9 @@ if !prod {
     fn build(env: &str) -> BuildOutput {
         let loader = MemoryLoader::new().with("main.cvl", PROJECT);
         let result = crate::build(&loader, "main.cvl", &[("env".into(), env.into())]);
-        result.output.unwrap_or_else(|| panic!("{:?}", result.diagnostics))
+        result
+            .output
+            .unwrap_or_else(|| panic!("{:?}", result.diagnostics))
     }
 
     #[test]
@@ -267,52 +353,133 @@ if !prod {
     #[test]
     fn differences_by_stack_resource_and_path() {
         let d = diff(&build("gamma"), &build("prod"));
-        let names: Vec<(&str, Status)> = d.stacks.iter().map(|s| (s.name.as_str(), s.status)).collect();
+        let names: Vec<(&str, Status)> = d
+            .stacks
+            .iter()
+            .map(|s| (s.name.as_str(), s.status))
+            .collect();
         assert_eq!(names, [("app", Status::Changed), ("main", Status::Changed)]);
         let app = &d.stacks[0];
-        let entries: Vec<(&str, &str, Status)> = app.entries.iter().map(|e| (e.section.as_str(), e.id.as_str(), e.status)).collect();
+        let entries: Vec<(&str, &str, Status)> = app
+            .entries
+            .iter()
+            .map(|e| (e.section.as_str(), e.id.as_str(), e.status))
+            .collect();
         assert_eq!(
             entries,
-            [("", "Description", Status::Changed), ("Resources", "Queue", Status::Changed), ("Resources", "Dlq", Status::Added)]
+            [
+                ("", "Description", Status::Changed),
+                ("Resources", "Queue", Status::Changed),
+                ("Resources", "Dlq", Status::Added)
+            ]
         );
         let queue = &app.entries[1];
         assert_eq!(queue.type_name.as_deref(), Some("AWS::SQS::Queue"));
-        let changes: Vec<(&str, Status, Option<&Json>, Option<&Json>)> =
-            queue.changes.iter().map(|c| (c.path.as_str(), c.status, c.before.as_ref(), c.after.as_ref())).collect();
+        let changes: Vec<(&str, Status, Option<&Json>, Option<&Json>)> = queue
+            .changes
+            .iter()
+            .map(|c| {
+                (
+                    c.path.as_str(),
+                    c.status,
+                    c.before.as_ref(),
+                    c.after.as_ref(),
+                )
+            })
+            .collect();
         assert_eq!(
             changes,
             [
-                ("Properties.QueueName", Status::Changed, Some(&Json::from("orders-gamma")), Some(&Json::from("orders-prod"))),
-                ("Properties.MessageRetentionPeriod", Status::Changed, Some(&Json::from(345600)), Some(&Json::from(1209600))),
-                ("Properties.Tags[0].Value", Status::Changed, Some(&Json::from("gamma")), Some(&Json::from("prod"))),
+                (
+                    "Properties.QueueName",
+                    Status::Changed,
+                    Some(&Json::from("orders-gamma")),
+                    Some(&Json::from("orders-prod"))
+                ),
+                (
+                    "Properties.MessageRetentionPeriod",
+                    Status::Changed,
+                    Some(&Json::from(345600)),
+                    Some(&Json::from(1209600))
+                ),
+                (
+                    "Properties.Tags[0].Value",
+                    Status::Changed,
+                    Some(&Json::from("gamma")),
+                    Some(&Json::from("prod"))
+                ),
             ]
         );
         let main = &d.stacks[1];
-        let entries: Vec<(&str, Status)> = main.entries.iter().map(|e| (e.id.as_str(), e.status)).collect();
-        assert_eq!(entries, [("Description", Status::Changed), ("Scratch", Status::Removed)]);
+        let entries: Vec<(&str, Status)> = main
+            .entries
+            .iter()
+            .map(|e| (e.id.as_str(), e.status))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ("Description", Status::Changed),
+                ("Scratch", Status::Removed)
+            ]
+        );
         assert_eq!(d.counts(), (1, 1, 3));
         // the JSON form names statuses in lower case
         let json = serde_json::to_value(&d).expect("serializes");
         assert_eq!(json["stacks"][0]["entries"][2]["status"], "added");
-        assert_eq!(json["stacks"][0]["entries"][1]["changes"][0]["path"], "Properties.QueueName");
+        assert_eq!(
+            json["stacks"][0]["entries"][1]["changes"][0]["path"],
+            "Properties.QueueName"
+        );
     }
 
     #[test]
     fn stacks_only_in_one_build_list_their_entries() {
-        let stack = |name: &str, template: Json| crate::project::StackTemplate { name: name.into(), text: crate::project::to_json_string(&template), template };
-        let a = BuildOutput { stacks: vec![stack("old", serde_json::json!({ "Resources": { "T": { "Type": "AWS::SNS::Topic" } } }))], manifest: Json::Null, origins: Vec::new() };
-        let b = BuildOutput { stacks: vec![stack("new", serde_json::json!({ "Outputs": { "O": { "Value": "x" } } }))], manifest: Json::Null, origins: Vec::new() };
+        let stack = |name: &str, template: Json| crate::project::StackTemplate {
+            name: name.into(),
+            text: crate::project::to_json_string(&template),
+            template,
+        };
+        let a = BuildOutput {
+            stacks: vec![stack(
+                "old",
+                serde_json::json!({ "Resources": { "T": { "Type": "AWS::SNS::Topic" } } }),
+            )],
+            manifest: Json::Null,
+            origins: Vec::new(),
+        };
+        let b = BuildOutput {
+            stacks: vec![stack(
+                "new",
+                serde_json::json!({ "Outputs": { "O": { "Value": "x" } } }),
+            )],
+            manifest: Json::Null,
+            origins: Vec::new(),
+        };
         let d = diff(&a, &b);
         type Entry<'a> = (&'a str, &'a str, Option<&'a str>);
         let got: Vec<(&str, Status, Vec<Entry>)> = d
             .stacks
             .iter()
-            .map(|s| (s.name.as_str(), s.status, s.entries.iter().map(|e| (e.section.as_str(), e.id.as_str(), e.type_name.as_deref())).collect()))
+            .map(|s| {
+                (
+                    s.name.as_str(),
+                    s.status,
+                    s.entries
+                        .iter()
+                        .map(|e| (e.section.as_str(), e.id.as_str(), e.type_name.as_deref()))
+                        .collect(),
+                )
+            })
             .collect();
         assert_eq!(
             got,
             [
-                ("old", Status::Removed, vec![("Resources", "T", Some("AWS::SNS::Topic"))]),
+                (
+                    "old",
+                    Status::Removed,
+                    vec![("Resources", "T", Some("AWS::SNS::Topic"))]
+                ),
                 ("new", Status::Added, vec![("Outputs", "O", None)]),
             ]
         );
@@ -321,10 +488,25 @@ if !prod {
     #[test]
     fn paths_quote_keys_that_are_not_names() {
         assert_eq!(join("", "Properties"), "Properties");
-        assert_eq!(join("Metadata", "aws:cdk:path"), "Metadata[\"aws:cdk:path\"]");
+        assert_eq!(
+            join("Metadata", "aws:cdk:path"),
+            "Metadata[\"aws:cdk:path\"]"
+        );
         let mut out = Vec::new();
-        compare(String::new(), &serde_json::json!({ "a": [1, 2], "b": 1 }), &serde_json::json!({ "a": [1], "c": 2 }), &mut out);
+        compare(
+            String::new(),
+            &serde_json::json!({ "a": [1, 2], "b": 1 }),
+            &serde_json::json!({ "a": [1], "c": 2 }),
+            &mut out,
+        );
         let paths: Vec<(&str, Status)> = out.iter().map(|c| (c.path.as_str(), c.status)).collect();
-        assert_eq!(paths, [("a[1]", Status::Removed), ("b", Status::Removed), ("c", Status::Added)]);
+        assert_eq!(
+            paths,
+            [
+                ("a[1]", Status::Removed),
+                ("b", Status::Removed),
+                ("c", Status::Added)
+            ]
+        );
     }
 }

@@ -20,7 +20,8 @@ pub fn tags_format(type_name: &str) -> Option<TagsFormat> {
         PropType::List(inner) => match &**inner {
             PropType::Object(def) => {
                 let def = schema::definition(rt, def)?;
-                (def.properties.contains_key("Key") && def.properties.contains_key("Value")).then_some(TagsFormat::List(name))
+                (def.properties.contains_key("Key") && def.properties.contains_key("Value"))
+                    .then_some(TagsFormat::List(name))
             }
             _ => None,
         },

@@ -82,52 +82,85 @@ pub fn graph(output: &BuildOutput) -> Graph {
     for (index, stack) in output.stacks.iter().enumerate() {
         if let Some(Json::Object(outputs)) = stack.template.get("Outputs") {
             for output in outputs.values() {
-                if let (Some(name), Some(value)) = (output.get("Export").and_then(|e| e.get("Name")).and_then(Json::as_str), output.get("Value")) {
+                if let (Some(name), Some(value)) = (
+                    output
+                        .get("Export")
+                        .and_then(|e| e.get("Name"))
+                        .and_then(Json::as_str),
+                    output.get("Value"),
+                ) {
                     exports.insert(name.to_string(), (index, value));
                 }
             }
         }
     }
-    let origins: BTreeMap<(&str, &str), &crate::project::ResourceOrigin> =
-        output.origins.iter().map(|o| ((o.stack.as_str(), o.logical_id.as_str()), o)).collect();
+    let origins: BTreeMap<(&str, &str), &crate::project::ResourceOrigin> = output
+        .origins
+        .iter()
+        .map(|o| ((o.stack.as_str(), o.logical_id.as_str()), o))
+        .collect();
     let mut stacks = Vec::new();
     let mut edges: BTreeMap<(usize, String, usize, String), Vec<EdgeKind>> = BTreeMap::new();
     let mut order: Vec<(usize, String, usize, String)> = Vec::new();
     for (index, stack) in output.stacks.iter().enumerate() {
         let empty = serde_json::Map::new();
-        let resources = stack.template.get("Resources").and_then(Json::as_object).unwrap_or(&empty);
+        let resources = stack
+            .template
+            .get("Resources")
+            .and_then(Json::as_object)
+            .unwrap_or(&empty);
         let nodes = resources
             .iter()
             .map(|(id, r)| {
                 let origin = origins.get(&(stack.name.as_str(), id.as_str()));
                 Node {
                     id: id.clone(),
-                    type_name: r.get("Type").and_then(Json::as_str).unwrap_or_default().to_string(),
+                    type_name: r
+                        .get("Type")
+                        .and_then(Json::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
                     decl: origin.map(|o| o.decl.clone()),
                     via: origin.map(|o| o.via.clone()).unwrap_or_default(),
                 }
             })
             .collect();
-        stacks.push(GraphStack { name: stack.name.clone(), nodes });
+        stacks.push(GraphStack {
+            name: stack.name.clone(),
+            nodes,
+        });
         for (id, resource) in resources {
             let mut found = Vec::new();
             if let Some(properties) = resource.get("Properties") {
                 references(properties, &mut found, 0);
             }
             match resource.get("DependsOn") {
-                Some(Json::String(target)) => found.push((Target::Local(target.clone()), EdgeKind::DependsOn)),
-                Some(Json::Array(targets)) => found.extend(targets.iter().filter_map(Json::as_str).map(|t| (Target::Local(t.to_string()), EdgeKind::DependsOn))),
+                Some(Json::String(target)) => {
+                    found.push((Target::Local(target.clone()), EdgeKind::DependsOn))
+                }
+                Some(Json::Array(targets)) => found.extend(
+                    targets
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .map(|t| (Target::Local(t.to_string()), EdgeKind::DependsOn)),
+                ),
                 _ => {}
             }
             for (target, kind) in found {
                 let to = match target {
-                    Target::Local(name) if resources.contains_key(&name) && name != *id => (index, name),
+                    Target::Local(name) if resources.contains_key(&name) && name != *id => {
+                        (index, name)
+                    }
                     Target::Local(_) => continue,
                     Target::Export(name) => {
-                        let Some((producer, value)) = exports.get(&name) else { continue };
+                        let Some((producer, value)) = exports.get(&name) else {
+                            continue;
+                        };
                         let mut inner = Vec::new();
                         references(value, &mut inner, 0);
-                        let Some((Target::Local(name), _)) = inner.into_iter().next() else { continue };
+                        let Some((Target::Local(name), _)) = inner.into_iter().next() else {
+                            continue;
+                        };
                         (*producer, name)
                     }
                 };
@@ -148,7 +181,17 @@ pub fn graph(output: &BuildOutput) -> Graph {
         .into_iter()
         .map(|key| {
             let kinds = edges.get(&key).cloned().unwrap_or_default();
-            Edge { from: NodeRef { stack: name(key.0), id: key.1 }, to: NodeRef { stack: name(key.2), id: key.3 }, kinds }
+            Edge {
+                from: NodeRef {
+                    stack: name(key.0),
+                    id: key.1,
+                },
+                to: NodeRef {
+                    stack: name(key.2),
+                    id: key.3,
+                },
+                kinds,
+            }
         })
         .collect();
     Graph { stacks, edges }
@@ -170,7 +213,9 @@ fn references(value: &Json, out: &mut Vec<(Target, EdgeKind)>, depth: usize) {
         Json::Object(map) if map.len() == 1 => {
             let (key, arg) = map.iter().next().expect("one entry");
             match (key.as_str(), arg) {
-                ("Ref", Json::String(name)) => out.push((Target::Local(name.clone()), EdgeKind::Ref)),
+                ("Ref", Json::String(name)) => {
+                    out.push((Target::Local(name.clone()), EdgeKind::Ref))
+                }
                 ("Fn::GetAtt", Json::Array(parts)) => {
                     if let Some(name) = parts.first().and_then(Json::as_str) {
                         out.push((Target::Local(name.to_string()), EdgeKind::GetAtt));
@@ -183,16 +228,24 @@ fn references(value: &Json, out: &mut Vec<(Target, EdgeKind)>, depth: usize) {
                 ("Fn::Sub", Json::String(text)) => sub_variables(text, out),
                 ("Fn::Sub", Json::Array(parts)) => {
                     if let Some(text) = parts.first().and_then(Json::as_str) {
-                        let defined: Vec<&String> = parts.get(1).and_then(Json::as_object).map(|m| m.keys().collect()).unwrap_or_default();
+                        let defined: Vec<&String> = parts
+                            .get(1)
+                            .and_then(Json::as_object)
+                            .map(|m| m.keys().collect())
+                            .unwrap_or_default();
                         let mut found = Vec::new();
                         sub_variables(text, &mut found);
-                        out.extend(found.into_iter().filter(|(t, _)| !matches!(t, Target::Local(n) if defined.contains(&n))));
+                        out.extend(found.into_iter().filter(
+                            |(t, _)| !matches!(t, Target::Local(n) if defined.contains(&n)),
+                        ));
                     }
                     for part in parts.iter().skip(1) {
                         references(part, out, depth + 1);
                     }
                 }
-                ("Fn::ImportValue", Json::String(name)) => out.push((Target::Export(name.clone()), EdgeKind::Import)),
+                ("Fn::ImportValue", Json::String(name)) => {
+                    out.push((Target::Export(name.clone()), EdgeKind::Import))
+                }
                 _ => references(arg, out, depth + 1),
             }
         }
@@ -231,18 +284,36 @@ fn sub_variables(text: &str, out: &mut Vec<(Target, EdgeKind)>) {
 impl Graph {
     /// Graphviz DOT: `dot -Tsvg graph.dot > graph.svg`.
     pub fn to_dot(&self) -> String {
-        let mut out = String::from("digraph cvl {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n");
+        let mut out = String::from(
+            "digraph cvl {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
+        );
         for stack in &self.stacks {
-            out.push_str(&format!("  subgraph {} {{\n", dot_id(&format!("cluster_{}", stack.name))));
+            out.push_str(&format!(
+                "  subgraph {} {{\n",
+                dot_id(&format!("cluster_{}", stack.name))
+            ));
             out.push_str(&format!("    label={};\n", dot_id(&stack.name)));
             for node in &stack.nodes {
-                out.push_str(&format!("    {} [label={}];\n", dot_id(&format!("{}/{}", stack.name, node.id)), dot_id(&format!("{}\n{}", node.id, node.type_name))));
+                out.push_str(&format!(
+                    "    {} [label={}];\n",
+                    dot_id(&format!("{}/{}", stack.name, node.id)),
+                    dot_id(&format!("{}\n{}", node.id, node.type_name))
+                ));
             }
             out.push_str("  }\n");
         }
         for edge in &self.edges {
-            let label = edge.kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ");
-            let style = if edge.kinds.contains(&EdgeKind::Import) { ", style=dashed" } else { "" };
+            let label = edge
+                .kinds
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let style = if edge.kinds.contains(&EdgeKind::Import) {
+                ", style=dashed"
+            } else {
+                ""
+            };
             out.push_str(&format!(
                 "  {} -> {} [label={}{style}];\n",
                 dot_id(&format!("{}/{}", edge.from.stack, edge.from.id)),
@@ -256,20 +327,53 @@ impl Graph {
 
     /// A Mermaid flowchart (renders in GitHub markdown inside a ```` ```mermaid ```` block).
     pub fn to_mermaid(&self) -> String {
-        let index: BTreeMap<&str, usize> = self.stacks.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
-        let node_id = |stack: &str, id: &str| format!("s{}_{}", index.get(stack).copied().unwrap_or(0), mermaid_safe(id));
+        let index: BTreeMap<&str, usize> = self
+            .stacks
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.as_str(), i))
+            .collect();
+        let node_id = |stack: &str, id: &str| {
+            format!(
+                "s{}_{}",
+                index.get(stack).copied().unwrap_or(0),
+                mermaid_safe(id)
+            )
+        };
         let mut out = String::from("flowchart LR\n");
         for (i, stack) in self.stacks.iter().enumerate() {
-            out.push_str(&format!("  subgraph stack{i}[\"{}\"]\n", mermaid_text(&stack.name)));
+            out.push_str(&format!(
+                "  subgraph stack{i}[\"{}\"]\n",
+                mermaid_text(&stack.name)
+            ));
             for node in &stack.nodes {
-                out.push_str(&format!("    {}[\"{}<br/><small>{}</small>\"]\n", node_id(&stack.name, &node.id), mermaid_text(&node.id), mermaid_text(&node.type_name)));
+                out.push_str(&format!(
+                    "    {}[\"{}<br/><small>{}</small>\"]\n",
+                    node_id(&stack.name, &node.id),
+                    mermaid_text(&node.id),
+                    mermaid_text(&node.type_name)
+                ));
             }
             out.push_str("  end\n");
         }
         for edge in &self.edges {
-            let label = edge.kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ");
-            let arrow = if edge.kinds.contains(&EdgeKind::Import) { "-.->" } else { "-->" };
-            out.push_str(&format!("  {} {arrow}|{}| {}\n", node_id(&edge.from.stack, &edge.from.id), mermaid_text(&label), node_id(&edge.to.stack, &edge.to.id)));
+            let label = edge
+                .kinds
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let arrow = if edge.kinds.contains(&EdgeKind::Import) {
+                "-.->"
+            } else {
+                "-->"
+            };
+            out.push_str(&format!(
+                "  {} {arrow}|{}| {}\n",
+                node_id(&edge.from.stack, &edge.from.id),
+                mermaid_text(&label),
+                node_id(&edge.to.stack, &edge.to.id)
+            ));
         }
         out
     }
@@ -277,11 +381,24 @@ impl Graph {
 
 /// A quoted DOT identifier.
 fn dot_id(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n"))
+    format!(
+        "\"{}\"",
+        text.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+    )
 }
 
 fn mermaid_safe(id: &str) -> String {
-    id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// Text inside a quoted Mermaid label.
@@ -310,24 +427,52 @@ stack app {
     fn built() -> BuildOutput {
         let loader = MemoryLoader::new().with("main.cvl", PROJECT);
         let result = crate::build(&loader, "main.cvl", &[]);
-        result.output.unwrap_or_else(|| panic!("{:?}", result.diagnostics))
+        result
+            .output
+            .unwrap_or_else(|| panic!("{:?}", result.diagnostics))
     }
 
     fn edge_list(g: &Graph) -> Vec<String> {
         g.edges
             .iter()
-            .map(|e| format!("{}/{} -> {}/{} {:?}", e.from.stack, e.from.id, e.to.stack, e.to.id, e.kinds))
+            .map(|e| {
+                format!(
+                    "{}/{} -> {}/{} {:?}",
+                    e.from.stack, e.from.id, e.to.stack, e.to.id, e.kinds
+                )
+            })
             .collect()
     }
 
     #[test]
     fn edges_for_refs_subs_depends_on_and_imports() {
         let g = graph(&built());
-        let stacks: Vec<(&str, Vec<&str>)> = g.stacks.iter().map(|s| (s.name.as_str(), s.nodes.iter().map(|n| n.id.as_str()).collect())).collect();
-        assert_eq!(stacks, [("network", vec!["Vpc", "Subnet"]), ("app", vec!["Sg", "Logs", "Topic"])]);
+        let stacks: Vec<(&str, Vec<&str>)> = g
+            .stacks
+            .iter()
+            .map(|s| {
+                (
+                    s.name.as_str(),
+                    s.nodes.iter().map(|n| n.id.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            stacks,
+            [
+                ("network", vec!["Vpc", "Subnet"]),
+                ("app", vec!["Sg", "Logs", "Topic"])
+            ]
+        );
         for node in g.stacks.iter().flat_map(|s| &s.nodes) {
-            let decl = node.decl.as_ref().expect("every node knows its declaration");
-            assert_eq!((decl.file.as_str(), &PROJECT[decl.span.start..decl.span.end]), ("main.cvl", node.id.as_str()));
+            let decl = node
+                .decl
+                .as_ref()
+                .expect("every node knows its declaration");
+            assert_eq!(
+                (decl.file.as_str(), &PROJECT[decl.span.start..decl.span.end]),
+                ("main.cvl", node.id.as_str())
+            );
         }
         assert_eq!(
             edge_list(&g),
@@ -346,22 +491,40 @@ stack app {
         let dot = g.to_dot();
         assert!(dot.starts_with("digraph cvl {\n"), "{dot}");
         assert!(dot.contains("  subgraph \"cluster_network\" {\n    label=\"network\";\n    \"network/Vpc\" [label=\"Vpc\\nAWS::EC2::VPC\"];\n"), "{dot}");
-        assert!(dot.contains("  \"app/Sg\" -> \"network/Vpc\" [label=\"import\", style=dashed];\n"), "{dot}");
-        assert!(dot.contains("  \"app/Topic\" -> \"app/Sg\" [label=\"Sub, DependsOn\"];\n"), "{dot}");
+        assert!(
+            dot.contains("  \"app/Sg\" -> \"network/Vpc\" [label=\"import\", style=dashed];\n"),
+            "{dot}"
+        );
+        assert!(
+            dot.contains("  \"app/Topic\" -> \"app/Sg\" [label=\"Sub, DependsOn\"];\n"),
+            "{dot}"
+        );
         assert!(dot.ends_with("}\n"));
         let mermaid = g.to_mermaid();
         assert!(mermaid.starts_with("flowchart LR\n  subgraph stack0[\"network\"]\n    s0_Vpc[\"Vpc<br/><small>AWS::EC2::VPC</small>\"]\n"), "{mermaid}");
-        assert!(mermaid.contains("  s1_Sg -.->|import| s0_Vpc\n"), "{mermaid}");
-        assert!(mermaid.contains("  s1_Topic -->|Sub, DependsOn| s1_Sg\n"), "{mermaid}");
+        assert!(
+            mermaid.contains("  s1_Sg -.->|import| s0_Vpc\n"),
+            "{mermaid}"
+        );
+        assert!(
+            mermaid.contains("  s1_Topic -->|Sub, DependsOn| s1_Sg\n"),
+            "{mermaid}"
+        );
     }
 
     #[test]
     fn sub_variables_skip_literals_and_pseudo_parameters() {
         let mut out = Vec::new();
-        sub_variables("arn:${AWS::Partition}:s3:::${Bucket}/${!Literal}/${Role.Arn}", &mut out);
-        let names: Vec<String> = out.into_iter().map(|(t, _)| match t {
-            Target::Local(n) | Target::Export(n) => n,
-        }).collect();
+        sub_variables(
+            "arn:${AWS::Partition}:s3:::${Bucket}/${!Literal}/${Role.Arn}",
+            &mut out,
+        );
+        let names: Vec<String> = out
+            .into_iter()
+            .map(|(t, _)| match t {
+                Target::Local(n) | Target::Export(n) => n,
+            })
+            .collect();
         assert_eq!(names, ["Bucket", "Role"]);
     }
 }

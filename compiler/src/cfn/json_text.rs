@@ -125,9 +125,13 @@ mod tests {
         same_as_serde(json!(null));
         same_as_serde(json!([]));
         same_as_serde(json!({}));
-        same_as_serde(json!({ "a": [], "b": {}, "c": [1, -2, 3.5, 1e300, 0.1, true, false, null] }));
+        same_as_serde(
+            json!({ "a": [], "b": {}, "c": [1, -2, 3.5, 1e300, 0.1, true, false, null] }),
+        );
         same_as_serde(json!({ "deep": { "er": { "est": [[[["x"]]], { "k": "v" }] } } }));
-        same_as_serde(json!("quote \" backslash \\ nl \n cr \r tab \t bs \u{8} ff \u{c} nul \u{0} us \u{1f} del \u{7f}"));
+        same_as_serde(json!(
+            "quote \" backslash \\ nl \n cr \r tab \t bs \u{8} ff \u{c} nul \u{0} us \u{1f} del \u{7f}"
+        ));
         same_as_serde(json!({ "ключ \u{1}": "é 日本 🎉 </script>", "": "" }));
         same_as_serde(json!(u64::MAX));
         same_as_serde(json!(i64::MIN));

@@ -7,7 +7,9 @@
 use crate::cfn::facts;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::interp::{Abort, Interp, R};
-use crate::eval::value::{Deploy, FxIndexMap, ResourceIdx, ScopeIdx, SubPart, Value, format_number};
+use crate::eval::value::{
+    Deploy, FxIndexMap, ResourceIdx, ScopeIdx, SubPart, Value, format_number,
+};
 use crate::project::{BuildOutput, StackTemplate};
 use crate::source::Span;
 use indexmap::{IndexMap, IndexSet};
@@ -52,7 +54,10 @@ struct Lowering<'i, 'a> {
 
 /// Lowers every stack of an evaluated project. `param_values` are the build's params as the
 /// manifest lists them. Errors go into the interpreter's diagnostics.
-pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> Option<BuildOutput> {
+pub fn lower(
+    interp: &mut Interp<'_>,
+    param_values: &IndexMap<String, Json>,
+) -> Option<BuildOutput> {
     let mut lowering = Lowering {
         interp,
         exports: IndexSet::new(),
@@ -67,8 +72,13 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
     };
     let entry = lowering.interp.modules[0].ast;
     for (_, param) in crate::eval::params::declarations(entry) {
-        let literal_union = matches!(crate::eval::params::kind_of(entry, &param.ty).0, crate::eval::params::ParamKind::Literals(_));
-        if let (true, Some(Json::String(value))) = (literal_union, param_values.get(&param.name.name)) {
+        let literal_union = matches!(
+            crate::eval::params::kind_of(entry, &param.ty).0,
+            crate::eval::params::ParamKind::Literals(_)
+        );
+        if let (true, Some(Json::String(value))) =
+            (literal_union, param_values.get(&param.name.name))
+        {
             lowering.export_prefix.push_str(value);
             lowering.export_prefix.push('-');
         }
@@ -90,19 +100,38 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
     }
     let export_names = lowering.add_exports(&mut templates);
     let order = lowering.deploy_order()?;
-    let depends: IndexMap<usize, Vec<usize>> = lowering.depends.iter().map(|(consumer, producers)| (*consumer, producers.keys().copied().collect())).collect();
+    let depends: IndexMap<usize, Vec<usize>> = lowering
+        .depends
+        .iter()
+        .map(|(consumer, producers)| (*consumer, producers.keys().copied().collect()))
+        .collect();
     let interp = lowering.interp;
     let mut stacks = Vec::new();
     let mut manifest_stacks = Vec::new();
     for &stack in &order {
         let data = &interp.stacks[stack];
-        let outputs: Vec<String> = templates[stack].get("Outputs").and_then(Json::as_object).map(|o| o.keys().cloned().collect()).unwrap_or_default();
-        let depends_on: Vec<&str> = depends.get(&stack).map(|p| p.iter().map(|&s| interp.stacks[s].name.as_str()).collect()).unwrap_or_default();
-        let exports: Vec<&str> = export_names.iter().filter(|(k, _)| k.producer == stack).map(|(_, n)| n.as_str()).collect();
+        let outputs: Vec<String> = templates[stack]
+            .get("Outputs")
+            .and_then(Json::as_object)
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        let depends_on: Vec<&str> = depends
+            .get(&stack)
+            .map(|p| p.iter().map(|&s| interp.stacks[s].name.as_str()).collect())
+            .unwrap_or_default();
+        let exports: Vec<&str> = export_names
+            .iter()
+            .filter(|(k, _)| k.producer == stack)
+            .map(|(_, n)| n.as_str())
+            .collect();
         let mut all_exports: Vec<String> = templates[stack]
             .get("Outputs")
             .and_then(Json::as_object)
-            .map(|o| o.values().filter_map(|v| v.get("Export")?.get("Name")?.as_str().map(String::from)).collect())
+            .map(|o| {
+                o.values()
+                    .filter_map(|v| v.get("Export")?.get("Name")?.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
         for e in exports {
             if !all_exports.iter().any(|x| x == e) {
@@ -130,7 +159,11 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
                 format!("the template of stack `{}` is {body_bytes} bytes; CloudFormation accepts at most 1 MB", data.name),
             ));
         }
-        stacks.push(StackTemplate { name: data.name.clone(), template, text });
+        stacks.push(StackTemplate {
+            name: data.name.clone(),
+            template,
+            text,
+        });
     }
     let manifest = json!({
         "cvl_manifest_version": 1,
@@ -138,7 +171,11 @@ pub fn lower(interp: &mut Interp<'_>, param_values: &IndexMap<String, Json>) -> 
         "stacks": manifest_stacks,
     });
     let origins = crate::cfn::origins::origins(interp);
-    Some(BuildOutput { stacks, manifest, origins })
+    Some(BuildOutput {
+        stacks,
+        manifest,
+        origins,
+    })
 }
 
 impl<'i, 'a> Lowering<'i, 'a> {
@@ -147,21 +184,42 @@ impl<'i, 'a> Lowering<'i, 'a> {
         self.interp.error(scope, code, span, message)
     }
 
-    fn stack_template(&mut self, stack: usize, param_values: &IndexMap<String, Json>) -> R<Map<String, Json>> {
+    fn stack_template(
+        &mut self,
+        stack: usize,
+        param_values: &IndexMap<String, Json>,
+    ) -> R<Map<String, Json>> {
         self.stack = stack;
         self.budget = Some(MAX_BODY_BYTES);
         self.stack_tags = None;
         let name = self.interp.stacks[stack].name.clone();
-        let params_text: Vec<String> = param_values.iter().map(|(k, v)| format!("{k}={}", v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))).collect();
+        let params_text: Vec<String> = param_values
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    v.as_str()
+                        .map(String::from)
+                        .unwrap_or_else(|| v.to_string())
+                )
+            })
+            .collect();
         let description = if params_text.is_empty() {
             format!("Stack {name}, generated by cvl")
         } else {
-            format!("Stack {name} ({}), generated by cvl", params_text.join(", "))
+            format!(
+                "Stack {name} ({}), generated by cvl",
+                params_text.join(", ")
+            )
         };
         let mut template = Map::new();
         template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
         template.insert("Description".into(), json!(description));
-        let resource_ids: Vec<(String, ResourceIdx)> = self.interp.stacks[stack].resources.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        let resource_ids: Vec<(String, ResourceIdx)> = self.interp.stacks[stack]
+            .resources
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
         if resource_ids.len() > MAX_RESOURCES {
             let data = &self.interp.stacks[stack];
             let (module, span) = (data.module, data.span);
@@ -205,7 +263,9 @@ impl<'i, 'a> Lowering<'i, 'a> {
         // must name; add it when a rotation schedule uses one.
         let needs_rotation_transform = resources.values().any(|r| {
             r.get("Type").and_then(Json::as_str) == Some("AWS::SecretsManager::RotationSchedule")
-                && r.get("Properties").and_then(|p| p.get("HostedRotationLambda")).is_some()
+                && r.get("Properties")
+                    .and_then(|p| p.get("HostedRotationLambda"))
+                    .is_some()
         });
         if needs_rotation_transform {
             template.insert("Transform".into(), json!("AWS::SecretsManager-2020-07-23"));
@@ -229,7 +289,10 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 Code::TemplateQuota,
                 file,
                 span,
-                format!("stack `{name}` has {} outputs; CloudFormation allows at most {MAX_OUTPUTS}", outputs.len()),
+                format!(
+                    "stack `{name}` has {} outputs; CloudFormation allows at most {MAX_OUTPUTS}",
+                    outputs.len()
+                ),
             ));
             failed = true;
         }
@@ -244,17 +307,29 @@ impl<'i, 'a> Lowering<'i, 'a> {
         let mut out = Map::new();
         for index in 0..self.interp.stacks[stack].parameters.len() {
             let data = &self.interp.stacks[stack].parameters[index];
-            let (logical_id, decl, doc, scope) = (data.logical_id.clone(), data.decl, data.doc.clone(), data.scope);
+            let (logical_id, decl, doc, scope) = (
+                data.logical_id.clone(),
+                data.decl,
+                data.doc.clone(),
+                data.scope,
+            );
             self.scope = scope;
             self.span = decl.ty.span;
             let entry_file = self.interp.modules[0].ast;
             let (kind, _) = crate::eval::params::kind_of(entry_file, &decl.ty);
             let mut parameter = Map::new();
             let (type_name, allowed) = match &kind {
-                crate::eval::params::ParamKind::Literals(values) => ("String", Some(values.clone())),
+                crate::eval::params::ParamKind::Literals(values) => {
+                    ("String", Some(values.clone()))
+                }
                 crate::eval::params::ParamKind::Str => ("String", None),
-                crate::eval::params::ParamKind::Int | crate::eval::params::ParamKind::Number => ("Number", None),
-                crate::eval::params::ParamKind::Bool => ("String", Some(vec!["true".to_string(), "false".to_string()])),
+                crate::eval::params::ParamKind::Int | crate::eval::params::ParamKind::Number => {
+                    ("Number", None)
+                }
+                crate::eval::params::ParamKind::Bool => (
+                    "String",
+                    Some(vec!["true".to_string(), "false".to_string()]),
+                ),
                 crate::eval::params::ParamKind::Other => match &decl.ty.kind {
                     crate::syntax::ast::TypeExprKind::List(_) => ("CommaDelimitedList", None),
                     _ => {
@@ -267,22 +342,39 @@ impl<'i, 'a> Lowering<'i, 'a> {
             };
             parameter.insert("Type".into(), json!(type_name));
             if let Some(doc) = doc {
-                parameter.insert("Description".into(), json!(doc.lines().next().unwrap_or_default()));
+                parameter.insert(
+                    "Description".into(),
+                    json!(doc.lines().next().unwrap_or_default()),
+                );
             }
             if let Some(default) = &decl.default {
                 let value = self.interp.eval(default, scope)?;
                 let json = match &value {
                     Value::List(items) => {
-                        let parts: Option<Vec<String>> = items.iter().map(|v| crate::eval::builtins::to_json(v).map(|j| scalar_text(&j))).collect();
+                        let parts: Option<Vec<String>> = items
+                            .iter()
+                            .map(|v| crate::eval::builtins::to_json(v).map(|j| scalar_text(&j)))
+                            .collect();
                         parts.map(|p| json!(p.join(",")))
                     }
-                    other => crate::eval::builtins::to_json(other).map(|j| if type_name == "Number" { j } else { json!(scalar_text(&j)) }),
+                    other => crate::eval::builtins::to_json(other).map(|j| {
+                        if type_name == "Number" {
+                            j
+                        } else {
+                            json!(scalar_text(&j))
+                        }
+                    }),
                 };
                 match json {
                     Some(json) => {
                         parameter.insert("Default".into(), json);
                     }
-                    None => return Err(self.error(Code::DeployTimeValue, "a template parameter's default must be known at build time")),
+                    None => {
+                        return Err(self.error(
+                            Code::DeployTimeValue,
+                            "a template parameter's default must be known at build time",
+                        ));
+                    }
                 }
             }
             if let Some(allowed) = allowed {
@@ -322,7 +414,11 @@ impl<'i, 'a> Lowering<'i, 'a> {
         }
         let mut options_json = Map::new();
         if let Some(options) = options {
-            self.span = decl.options.as_ref().map(|o| o.span).unwrap_or(decl.name.span);
+            self.span = decl
+                .options
+                .as_ref()
+                .map(|o| o.span)
+                .unwrap_or(decl.name.span);
             self.options(&options, &mut options_json)?;
         }
         // a stable key order: Type, Condition, DependsOn, Properties, policies, Metadata
@@ -346,25 +442,38 @@ impl<'i, 'a> Lowering<'i, 'a> {
 
     fn options(&mut self, options: &Value, resource: &mut Map<String, Json>) -> R<()> {
         let Value::Record(fields) = options else {
-            return Err(self.error(Code::InvalidResourceOption, "the resource options after `with` must be a record"));
+            return Err(self.error(
+                Code::InvalidResourceOption,
+                "the resource options after `with` must be a record",
+            ));
         };
         for (key, value) in fields.iter() {
             match (key.as_str(), value) {
                 (_, Value::Null) => {}
                 ("DependsOn", value) => {
                     let items: Vec<Value> = match value {
-                        Value::List(items) => items.iter().filter(|v| !matches!(v, Value::Null)).cloned().collect(),
+                        Value::List(items) => items
+                            .iter()
+                            .filter(|v| !matches!(v, Value::Null))
+                            .cloned()
+                            .collect(),
                         other => vec![other.clone()],
                     };
                     let mut ids = Vec::new();
                     for item in items {
                         let Value::Resource(target) = item else {
-                            return Err(self.error(Code::InvalidResourceOption, "`DependsOn` takes resources of the same stack"));
+                            return Err(self.error(
+                                Code::InvalidResourceOption,
+                                "`DependsOn` takes resources of the same stack",
+                            ));
                         };
                         if self.interp.resources[target].stack != self.stack {
                             return Err(self.error(
                                 Code::InvalidResourceOption,
-                                format!("`DependsOn` names `{}`, which is in another stack", self.interp.resources[target].logical_id),
+                                format!(
+                                    "`DependsOn` names `{}`, which is in another stack",
+                                    self.interp.resources[target].logical_id
+                                ),
                             ));
                         }
                         ids.push(json!(self.interp.resources[target].logical_id));
@@ -375,7 +484,10 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 }
                 ("DeletionPolicy" | "UpdateReplacePolicy", Value::Str(s)) => {
                     if !["Delete", "Retain", "Snapshot", "RetainExceptOnDelete"].contains(&&**s) {
-                        return Err(self.error(Code::InvalidResourceOption, format!("`{key}` cannot be {:?}", &**s)));
+                        return Err(self.error(
+                            Code::InvalidResourceOption,
+                            format!("`{key}` cannot be {:?}", &**s),
+                        ));
                     }
                     resource.insert(key.clone(), json!(&**s));
                 }
@@ -399,12 +511,18 @@ impl<'i, 'a> Lowering<'i, 'a> {
     }
 
     /// Adds the stack's standard tags to a taggable resource; the resource's own tags win.
-    fn apply_tags(&mut self, type_name: &str, properties: &mut Map<String, Json>, tags: &Value) -> R<()> {
+    fn apply_tags(
+        &mut self,
+        type_name: &str,
+        properties: &mut Map<String, Json>,
+        tags: &Value,
+    ) -> R<()> {
         let format = match self.tag_formats.get(type_name) {
             Some(format) => format.clone(),
             None => {
                 let format = facts::tags_format(type_name);
-                self.tag_formats.insert(type_name.to_string(), format.clone());
+                self.tag_formats
+                    .insert(type_name.to_string(), format.clone());
                 format
             }
         };
@@ -420,7 +538,9 @@ impl<'i, 'a> Lowering<'i, 'a> {
             None => {
                 let before = self.budget.unwrap_or(0);
                 let Some(Json::Object(tags)) = self.json(tags)? else {
-                    return Err(self.error(Code::TypeMismatch, "`tags` must be a record of strings"));
+                    return Err(
+                        self.error(Code::TypeMismatch, "`tags` must be a record of strings")
+                    );
                 };
                 (tags, before - self.budget.unwrap_or(0))
             }
@@ -430,31 +550,42 @@ impl<'i, 'a> Lowering<'i, 'a> {
         Ok(())
     }
 
-
     fn output(&mut self, stack: usize, index: usize) -> R<Option<(String, Json)>> {
         let output = &self.interp.stacks[stack].outputs[index];
         let (logical_id, decl, scope) = (output.logical_id.clone(), output.decl, output.scope);
         let (value, export) = (output.value.clone(), output.export.clone());
         self.scope = scope;
         self.span = decl.value.span;
-        let Some(value) = value else { return Err(Abort) };
+        let Some(value) = value else {
+            return Err(Abort);
+        };
         let value = self.interp.to_data(value, decl.value.span, scope)?;
         let json_value = match &value {
             Value::Null => return Ok(None),
             Value::List(items) => {
-                let items = Value::Deploy(std::rc::Rc::new(Deploy::Join(",".into(), items.to_vec())));
+                let items =
+                    Value::Deploy(std::rc::Rc::new(Deploy::Join(",".into(), items.to_vec())));
                 self.json(&items)?
             }
             Value::Record(_) => {
-                return Err(self.error(Code::TypeMismatch, "an output must be a string, a number, a boolean or a list, not a record"));
+                return Err(self.error(
+                    Code::TypeMismatch,
+                    "an output must be a string, a number, a boolean or a list, not a record",
+                ));
             }
-            Value::Int(_) | Value::Number(_) | Value::Bool(_) => self.json(&value)?.map(|j| json!(scalar_text(&j))),
+            Value::Int(_) | Value::Number(_) | Value::Bool(_) => {
+                self.json(&value)?.map(|j| json!(scalar_text(&j)))
+            }
             other => self.json(other)?,
         };
         let mut out = Map::new();
         out.insert("Value".into(), json_value.unwrap_or(Json::Null));
         if let Some(export) = export {
-            self.span = decl.export.as_ref().map(|e| e.span).unwrap_or(decl.value.span);
+            self.span = decl
+                .export
+                .as_ref()
+                .map(|e| e.span)
+                .unwrap_or(decl.value.span);
             if let Some(name) = self.json(&export)? {
                 out.insert("Export".into(), json!({ "Name": name }));
             }
@@ -468,7 +599,9 @@ impl<'i, 'a> Lowering<'i, 'a> {
     /// Only the strings and one byte per value count, so whatever passes the budget can still be
     /// measured exactly afterwards.
     fn spend(&mut self, bytes: usize) -> R<()> {
-        let Some(budget) = self.budget else { return Err(Abort) };
+        let Some(budget) = self.budget else {
+            return Err(Abort);
+        };
         if bytes <= budget {
             self.budget = Some(budget - bytes);
             return Ok(());
@@ -521,7 +654,10 @@ impl<'i, 'a> Lowering<'i, 'a> {
             }
             other => {
                 let kind = other.kind();
-                return Err(self.error(Code::TypeMismatch, format!("a {kind} cannot be part of a template")));
+                return Err(self.error(
+                    Code::TypeMismatch,
+                    format!("a {kind} cannot be part of a template"),
+                ));
             }
         }))
     }
@@ -536,10 +672,21 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 Some(attribute) => json!({ "Fn::GetAtt": [logical_id, attribute] }),
             };
         }
-        let key = ExportKey { producer, resource: index, attribute: attribute.map(String::from) };
+        let key = ExportKey {
+            producer,
+            resource: index,
+            attribute: attribute.map(String::from),
+        };
         self.exports.insert(key);
-        self.depends.entry(self.stack).or_default().entry(producer).or_insert((self.scope, self.span));
-        let stack_name = format!("{}{}", self.export_prefix, self.interp.stacks[producer].name);
+        self.depends
+            .entry(self.stack)
+            .or_default()
+            .entry(producer)
+            .or_insert((self.scope, self.span));
+        let stack_name = format!(
+            "{}{}",
+            self.export_prefix, self.interp.stacks[producer].name
+        );
         json!({ "Fn::ImportValue": export_name(&stack_name, &logical_id, attribute) })
     }
 
@@ -563,16 +710,24 @@ impl<'i, 'a> Lowering<'i, 'a> {
             Deploy::Join(separator, items) => {
                 let list = match items.as_slice() {
                     [Value::Deploy(d)] if is_list_valued(d) => self.intrinsic(d)?,
-                    _ => self.json(&Value::list(items.clone()))?.unwrap_or(Json::Array(Vec::new())),
+                    _ => self
+                        .json(&Value::list(items.clone()))?
+                        .unwrap_or(Json::Array(Vec::new())),
                 };
                 json!({ "Fn::Join": [&**separator, list] })
             }
             Deploy::Select(index, list) => json!({ "Fn::Select": [index, self.json(list)?] }),
-            Deploy::Split(separator, value) => json!({ "Fn::Split": [&**separator, self.json(value)?] }),
-            Deploy::Cidr(block, count, bits) => json!({ "Fn::Cidr": [self.json(block)?, count, bits] }),
+            Deploy::Split(separator, value) => {
+                json!({ "Fn::Split": [&**separator, self.json(value)?] })
+            }
+            Deploy::Cidr(block, count, bits) => {
+                json!({ "Fn::Cidr": [self.json(block)?, count, bits] })
+            }
             Deploy::Base64(value) => json!({ "Fn::Base64": self.json(value)? }),
             Deploy::ImportValue(value) => json!({ "Fn::ImportValue": self.json(value)? }),
-            Deploy::List(items) => self.json(&Value::list(items.clone()))?.unwrap_or(Json::Array(Vec::new())),
+            Deploy::List(items) => self
+                .json(&Value::list(items.clone()))?
+                .unwrap_or(Json::Array(Vec::new())),
         })
     }
 
@@ -582,10 +737,19 @@ impl<'i, 'a> Lowering<'i, 'a> {
         let mut text = String::new();
         let mut variables = Map::new();
         self.sub_parts(parts, &mut text, &mut variables)?;
-        Ok(if variables.is_empty() { json!({ "Fn::Sub": text }) } else { json!({ "Fn::Sub": [text, variables] }) })
+        Ok(if variables.is_empty() {
+            json!({ "Fn::Sub": text })
+        } else {
+            json!({ "Fn::Sub": [text, variables] })
+        })
     }
 
-    fn sub_parts(&mut self, parts: &[SubPart], text: &mut String, variables: &mut Map<String, Json>) -> R<()> {
+    fn sub_parts(
+        &mut self,
+        parts: &[SubPart],
+        text: &mut String,
+        variables: &mut Map<String, Json>,
+    ) -> R<()> {
         for part in parts {
             let value = match part {
                 SubPart::Lit(s) => {
@@ -613,11 +777,18 @@ impl<'i, 'a> Lowering<'i, 'a> {
                     Deploy::Ref(index) if self.interp.resources[*index].stack == self.stack => {
                         Some(self.interp.resources[*index].logical_id.clone())
                     }
-                    Deploy::GetAtt(index, attribute) if self.interp.resources[*index].stack == self.stack => {
-                        Some(format!("{}.{}", self.interp.resources[*index].logical_id, attribute))
+                    Deploy::GetAtt(index, attribute)
+                        if self.interp.resources[*index].stack == self.stack =>
+                    {
+                        Some(format!(
+                            "{}.{}",
+                            self.interp.resources[*index].logical_id, attribute
+                        ))
                     }
                     Deploy::Pseudo(name) => Some(name.to_string()),
-                    Deploy::Parameter { stack, logical_id } if *stack == self.stack => Some(logical_id.to_string()),
+                    Deploy::Parameter { stack, logical_id } if *stack == self.stack => {
+                        Some(logical_id.to_string())
+                    }
                     _ => None,
                 },
                 _ => None,
@@ -645,16 +816,31 @@ impl<'i, 'a> Lowering<'i, 'a> {
         for key in self.exports.clone() {
             let producer = &self.interp.stacks[key.producer];
             let logical_id = self.interp.resources[key.resource].logical_id.clone();
-            let name = export_name(&format!("{}{}", self.export_prefix, producer.name), &logical_id, key.attribute.as_deref());
-            let output_id: String =
-                format!("Export{}{}", logical_id, key.attribute.as_deref().unwrap_or("")).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            let name = export_name(
+                &format!("{}{}", self.export_prefix, producer.name),
+                &logical_id,
+                key.attribute.as_deref(),
+            );
+            let output_id: String = format!(
+                "Export{}{}",
+                logical_id,
+                key.attribute.as_deref().unwrap_or("")
+            )
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
             let value = match &key.attribute {
                 None => json!({ "Ref": logical_id }),
                 Some(attribute) => json!({ "Fn::GetAtt": [logical_id, attribute] }),
             };
-            let outputs = templates[key.producer].entry("Outputs").or_insert_with(|| Json::Object(Map::new()));
+            let outputs = templates[key.producer]
+                .entry("Outputs")
+                .or_insert_with(|| Json::Object(Map::new()));
             if let Json::Object(outputs) = outputs {
-                outputs.insert(output_id, json!({ "Value": value, "Export": { "Name": name } }));
+                outputs.insert(
+                    output_id,
+                    json!({ "Value": value, "Export": { "Name": name } }),
+                );
             }
             names.insert(key, name);
         }
@@ -675,20 +861,37 @@ impl<'i, 'a> Lowering<'i, 'a> {
         Some(order)
     }
 
-    fn visit(&mut self, stack: usize, state: &mut [u8], order: &mut Vec<usize>, path: &mut Vec<usize>) -> bool {
+    fn visit(
+        &mut self,
+        stack: usize,
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+        path: &mut Vec<usize>,
+    ) -> bool {
         match state[stack] {
             2 => return true,
             1 => {
                 let start = path.iter().position(|&s| s == stack).unwrap_or(0);
-                let mut names: Vec<String> = path[start..].iter().map(|&s| format!("`{}`", self.interp.stacks[s].name)).collect();
+                let mut names: Vec<String> = path[start..]
+                    .iter()
+                    .map(|&s| format!("`{}`", self.interp.stacks[s].name))
+                    .collect();
                 names.push(format!("`{}`", self.interp.stacks[stack].name));
                 let consumer = *path.last().unwrap_or(&stack);
-                let (scope, span) = self.depends.get(&consumer).and_then(|d| d.get(&stack)).copied().unwrap_or((0, Span::default()));
+                let (scope, span) = self
+                    .depends
+                    .get(&consumer)
+                    .and_then(|d| d.get(&stack))
+                    .copied()
+                    .unwrap_or((0, Span::default()));
                 self.interp.error(
                     scope,
                     Code::StackCycle,
                     span,
-                    format!("stacks refer to each other in a cycle: {}", names.join(" → ")),
+                    format!(
+                        "stacks refer to each other in a cycle: {}",
+                        names.join(" → ")
+                    ),
                 );
                 return false;
             }
@@ -696,7 +899,11 @@ impl<'i, 'a> Lowering<'i, 'a> {
         }
         state[stack] = 1;
         path.push(stack);
-        let producers: Vec<usize> = self.depends.get(&stack).map(|d| d.keys().copied().collect()).unwrap_or_default();
+        let producers: Vec<usize> = self
+            .depends
+            .get(&stack)
+            .map(|d| d.keys().copied().collect())
+            .unwrap_or_default();
         for producer in producers {
             if !self.visit(producer, state, order, path) {
                 return false;
@@ -710,7 +917,10 @@ impl<'i, 'a> Lowering<'i, 'a> {
 }
 
 fn is_list_valued(deploy: &Deploy) -> bool {
-    matches!(deploy, Deploy::GetAzs | Deploy::Split(..) | Deploy::Cidr(..))
+    matches!(
+        deploy,
+        Deploy::GetAzs | Deploy::Split(..) | Deploy::Cidr(..)
+    )
 }
 
 fn scalar_text(json: &Json) -> String {
@@ -727,19 +937,34 @@ pub fn export_name(stack: &str, logical_id: &str, attribute: Option<&str>) -> St
         None => format!("{stack}-{logical_id}"),
         Some(attribute) => format!("{stack}-{logical_id}-{}", attribute.replace('.', "-")),
     };
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == ':' { c } else { '-' }).collect()
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == ':' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// Adds the stack's tags to a resource's properties in the type's format; the resource's own
 /// tags win.
-fn merge_tags(format: facts::TagsFormat, properties: &mut Map<String, Json>, tags: &Map<String, Json>) {
+fn merge_tags(
+    format: facts::TagsFormat,
+    properties: &mut Map<String, Json>,
+    tags: &Map<String, Json>,
+) {
     match format {
         facts::TagsFormat::List(property) => {
             let mut list: Vec<Json> = match properties.remove(&property) {
                 Some(Json::Array(items)) => items,
                 _ => Vec::new(),
             };
-            let own: Vec<String> = list.iter().filter_map(|t| t.get("Key")?.as_str().map(String::from)).collect();
+            let own: Vec<String> = list
+                .iter()
+                .filter_map(|t| t.get("Key")?.as_str().map(String::from))
+                .collect();
             for (key, value) in tags {
                 if !own.contains(key) {
                     let mut tag = Map::new();

@@ -19,12 +19,18 @@ pub fn origins(interp: &Interp<'_>) -> Vec<ResourceOrigin> {
             }
             let via = instance_chain(interp, index, &sites)
                 .into_iter()
-                .map(|site| SourcePlace { file: site.file, span: site.span })
+                .map(|site| SourcePlace {
+                    file: site.file,
+                    span: site.span,
+                })
                 .collect();
             out.push(ResourceOrigin {
                 stack: stack.name.clone(),
                 logical_id: logical_id.clone(),
-                decl: SourcePlace { file: interp.file_of(data.scope).to_string(), span: data.decl.name.span },
+                decl: SourcePlace {
+                    file: interp.file_of(data.scope).to_string(),
+                    span: data.decl.name.span,
+                },
                 via,
             });
         }
@@ -40,20 +46,40 @@ mod tests {
     fn resources_point_at_their_declaration_and_the_instances_around_them() {
         let main = "import std.vpc\nstack net {\n  let network = vpc.Network { name: \"n\" }\n  resource Topic: AWS::SNS::Topic {}\n}\n";
         let result = crate::build(&MemoryLoader::new().with("main.cvl", main), "main.cvl", &[]);
-        let output = result.output.unwrap_or_else(|| panic!("{:?}", result.diagnostics));
-        let topic = output.origins.iter().find(|o| o.logical_id == "Topic").expect("the topic has an origin");
-        assert_eq!((topic.stack.as_str(), topic.decl.file.as_str()), ("net", "main.cvl"));
+        let output = result
+            .output
+            .unwrap_or_else(|| panic!("{:?}", result.diagnostics));
+        let topic = output
+            .origins
+            .iter()
+            .find(|o| o.logical_id == "Topic")
+            .expect("the topic has an origin");
+        assert_eq!(
+            (topic.stack.as_str(), topic.decl.file.as_str()),
+            ("net", "main.cvl")
+        );
         assert_eq!(&main[topic.decl.span.start..topic.decl.span.end], "Topic");
         assert!(topic.via.is_empty());
-        let from_vpc: Vec<_> = output.origins.iter().filter(|o| o.decl.file == "std/vpc.cvl").collect();
+        let from_vpc: Vec<_> = output
+            .origins
+            .iter()
+            .filter(|o| o.decl.file == "std/vpc.cvl")
+            .collect();
         assert!(!from_vpc.is_empty(), "{:?}", output.origins);
         for origin in from_vpc {
             assert_eq!(origin.via.len(), 1, "{origin:?}");
             assert_eq!(origin.via[0].file, "main.cvl");
-            assert_eq!(&main[origin.via[0].span.start..origin.via[0].span.end], "network");
+            assert_eq!(
+                &main[origin.via[0].span.start..origin.via[0].span.end],
+                "network"
+            );
         }
         // every resource of every template has exactly one origin
-        let ids: usize = output.stacks.iter().map(|s| s.template["Resources"].as_object().map_or(0, |r| r.len())).sum();
+        let ids: usize = output
+            .stacks
+            .iter()
+            .map(|s| s.template["Resources"].as_object().map_or(0, |r| r.len()))
+            .sum();
         assert_eq!(output.origins.len(), ids);
     }
 }

@@ -148,7 +148,11 @@ fn parse_union(s: &str) -> Option<(PropType, &str)> {
         alts.push(t);
         rest = r;
     }
-    let t = if alts.len() == 1 { alts.pop()? } else { PropType::Union(alts) };
+    let t = if alts.len() == 1 {
+        alts.pop()?
+    } else {
+        PropType::Union(alts)
+    };
     Some((t, rest))
 }
 
@@ -157,7 +161,11 @@ fn parse_alt(s: &str) -> Option<(PropType, &str)> {
         let (inner, r) = parse_union(r)?;
         let r = r.strip_prefix('>')?;
         let inner = Box::new(inner);
-        let t = if s.starts_with('L') { PropType::List(inner) } else { PropType::Map(inner) };
+        let t = if s.starts_with('L') {
+            PropType::List(inner)
+        } else {
+            PropType::Map(inner)
+        };
         return Some((t, r));
     }
     if let Some(r) = s.strip_prefix('@') {
@@ -222,7 +230,9 @@ fn prefix_pattern(pattern: &str) -> Option<String> {
 pub fn resource_type(name: &str) -> Option<&'static ResourceType> {
     let index = index();
     let i = index.position(name)?;
-    index.decoded[i].get_or_init(|| index.decode(i).ok()).as_ref()
+    index.decoded[i]
+        .get_or_init(|| index.decode(i).ok())
+        .as_ref()
 }
 
 /// Every resource type name, sorted. Decodes nothing.
@@ -307,7 +317,14 @@ impl Reader {
 
 impl Index {
     fn empty() -> Index {
-        Index { data: &[], blocks: vec![], inflaters: vec![], names: vec![], entries: vec![], decoded: vec![] }
+        Index {
+            data: &[],
+            blocks: vec![],
+            inflaters: vec![],
+            names: vec![],
+            entries: vec![],
+            decoded: vec![],
+        }
     }
 
     /// Reads the tables; `None` if the data is malformed.
@@ -337,14 +354,25 @@ impl Index {
         for (offset, len, raw_len) in raw_blocks {
             let start = blob.checked_add(offset)?;
             data.get(start..start.checked_add(len)?)?;
-            blocks.push(Block { start, len, raw_len });
+            blocks.push(Block {
+                start,
+                len,
+                raw_len,
+            });
         }
         types.sort_by(|a, b| a.0.cmp(b.0));
         types.dedup_by(|a, b| a.0 == b.0);
         let (names, entries): (Vec<_>, Vec<_>) = types.into_iter().unzip();
         let decoded = names.iter().map(|_| OnceLock::new()).collect();
         let inflaters = blocks.iter().map(|_| Mutex::new(None)).collect();
-        Some(Index { data, blocks, inflaters, names, entries, decoded })
+        Some(Index {
+            data,
+            blocks,
+            inflaters,
+            names,
+            entries,
+            decoded,
+        })
     }
 
     fn position(&self, name: &str) -> Option<usize> {
@@ -356,7 +384,8 @@ impl Index {
         let name = self.names.get(i).ok_or("no such type")?;
         let json = self.json(i)?;
         let raw: RawType = serde_json::from_slice(&json).map_err(|e| format!("{name}: {e}"))?;
-        raw.into_resource_type(name).map_err(|e| format!("{name}: {e}"))
+        raw.into_resource_type(name)
+            .map_err(|e| format!("{name}: {e}"))
     }
 
     /// The compact JSON of type `i`: its block inflated up to the end of the type, going on
@@ -364,12 +393,20 @@ impl Index {
     fn json(&self, i: usize) -> Result<Vec<u8>, String> {
         let entry = self.entries.get(i).ok_or("no such type")?;
         let block = self.blocks.get(entry.block).ok_or("no such block")?;
-        let input = self.data.get(block.start..block.start + block.len).ok_or("block out of range")?;
+        let input = self
+            .data
+            .get(block.start..block.start + block.len)
+            .ok_or("block out of range")?;
         let end = entry.offset + entry.len;
         if end > block.raw_len {
             return Err("type out of block".into());
         }
-        let mut guard = self.inflaters.get(entry.block).ok_or("no such block")?.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = self
+            .inflaters
+            .get(entry.block)
+            .ok_or("no such block")?
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let inflater = guard.get_or_insert_with(|| Inflater {
             state: Box::default(),
             out: vec![0u8; block.raw_len],
@@ -382,15 +419,25 @@ impl Index {
             // The output slice ends where the type does: inflating stops there (HasMoreOutput),
             // keeping its state for the next type of the block.
             let out = inflater.out.get_mut(..end).ok_or("type out of block")?;
-            let (status, consumed, written) = decompress(&mut inflater.state, rest, out, inflater.out_pos, flags);
+            let (status, consumed, written) =
+                decompress(&mut inflater.state, rest, out, inflater.out_pos, flags);
             inflater.in_pos += consumed;
             inflater.out_pos += written;
             match status {
                 TINFLStatus::Done | TINFLStatus::HasMoreOutput if inflater.out_pos == end => {}
-                _ => return Err(format!("inflate: {status:?} after {} of {end} bytes", inflater.out_pos)),
+                _ => {
+                    return Err(format!(
+                        "inflate: {status:?} after {} of {end} bytes",
+                        inflater.out_pos
+                    ));
+                }
             }
         }
-        Ok(inflater.out.get(entry.offset..end).ok_or("type out of block")?.to_vec())
+        Ok(inflater
+            .out
+            .get(entry.offset..end)
+            .ok_or("type out of block")?
+            .to_vec())
     }
 }
 
@@ -437,7 +484,11 @@ struct RawDef {
 /// F14).
 enum RawProp {
     Type(String),
-    Full { t: String, e: Option<Vec<String>>, d: Option<String> },
+    Full {
+        t: String,
+        e: Option<Vec<String>>,
+        d: Option<String>,
+    },
 }
 
 impl<'de> Deserialize<'de> for RawProp {
@@ -494,7 +545,16 @@ fn props(
             let ty = PropType::parse(&t).ok_or_else(|| format!("{name}: bad type {t:?}"))?;
             let required = required.contains(&name);
             let create_only = create_only.contains(&name);
-            Ok((name, Property { ty, required, enum_values, create_only, doc }))
+            Ok((
+                name,
+                Property {
+                    ty,
+                    required,
+                    enum_values,
+                    create_only,
+                    doc,
+                },
+            ))
         })
         .collect()
 }
@@ -509,7 +569,8 @@ impl RawType {
         }
         let mut attributes = IndexMap::with_capacity(self.a.len());
         for (aname, t) in self.a {
-            let ty = PropType::parse(&t).ok_or_else(|| format!("attribute {aname}: bad type {t:?}"))?;
+            let ty =
+                PropType::parse(&t).ok_or_else(|| format!("attribute {aname}: bad type {t:?}"))?;
             attributes.insert(aname, ty);
         }
         let (taggable, tag_property) = match self.tg {
@@ -537,7 +598,11 @@ impl RawType {
             .map(|p| &p.ty)
             .chain(rt.attributes.values());
         for t in types {
-            if let Some(missing) = t.object_names().into_iter().find(|n| !rt.definitions.contains_key(*n)) {
+            if let Some(missing) = t
+                .object_names()
+                .into_iter()
+                .find(|n| !rt.definitions.contains_key(*n))
+            {
                 return Err(format!("dangling definition {missing:?}"));
             }
         }
@@ -562,7 +627,10 @@ mod tests {
             if let Err(e) = index.decode(i) {
                 failures.push(e);
             }
-            assert!(resource_type(name).is_some_and(|rt| rt.name == *name), "{name}");
+            assert!(
+                resource_type(name).is_some_and(|rt| rt.name == *name),
+                "{name}"
+            );
         }
         assert!(failures.is_empty(), "{failures:#?}");
     }
@@ -585,14 +653,23 @@ mod tests {
         assert_eq!(name.ty, PropType::String);
         assert!(!name.required);
         assert!(name.create_only);
-        assert!(name.doc.as_deref().is_some_and(|d| d.starts_with("A name for the bucket")));
+        assert!(
+            name.doc
+                .as_deref()
+                .is_some_and(|d| d.starts_with("A name for the bucket"))
+        );
         let versioning = &b.properties["VersioningConfiguration"];
-        let PropType::Object(def_name) = &versioning.ty else { panic!("{:?}", versioning.ty) };
+        let PropType::Object(def_name) = &versioning.ty else {
+            panic!("{:?}", versioning.ty)
+        };
         let def = definition(b, def_name).expect("definition");
         let status = &def.properties["Status"];
         assert!(status.required);
         assert_eq!(status.ty, PropType::String);
-        assert_eq!(status.enum_values, Some(vec!["Enabled".to_string(), "Suspended".to_string()]));
+        assert_eq!(
+            status.enum_values,
+            Some(vec!["Enabled".to_string(), "Suspended".to_string()])
+        );
         assert!(!b.properties.contains_key("Arn"));
         assert!(b.read_only.iter().any(|p| p == "Arn"));
         assert_eq!(b.attributes.get("Arn"), Some(&PropType::String));
@@ -601,7 +678,11 @@ mod tests {
         assert_eq!(b.tag_property.as_deref(), Some("Tags"));
         let tags = &b.properties["Tags"];
         assert_eq!(tags.ty.display(b), "list of Tag");
-        assert!(b.doc.as_deref().is_some_and(|d| !d.contains('\n') && d.chars().count() <= 160));
+        assert!(
+            b.doc
+                .as_deref()
+                .is_some_and(|d| !d.contains('\n') && d.chars().count() <= 160)
+        );
     }
 
     #[test]
@@ -610,7 +691,10 @@ mod tests {
         assert!(sg.properties["GroupDescription"].required);
         assert!(!sg.properties["VpcId"].required);
         let ingress = &sg.properties["SecurityGroupIngress"].ty;
-        assert_eq!(ingress, &PropType::List(Box::new(PropType::Object("Ingress".into()))));
+        assert_eq!(
+            ingress,
+            &PropType::List(Box::new(PropType::Object("Ingress".into())))
+        );
         assert!(definition(sg, "Ingress").is_some_and(|d| d.properties["IpProtocol"].required));
         assert_eq!(sg.attributes.get("GroupId"), Some(&PropType::String));
     }
@@ -620,22 +704,34 @@ mod tests {
         let f = rt("AWS::Lambda::Function");
         assert_eq!(f.attributes.get("Arn"), Some(&PropType::String));
         let vpc = rt("AWS::EC2::VPC");
-        assert!(matches!(vpc.attributes.get("CidrBlockAssociations"), Some(PropType::List(_))));
+        assert!(matches!(
+            vpc.attributes.get("CidrBlockAssociations"),
+            Some(PropType::List(_))
+        ));
         // cfn-lint allows GetAtt on any VPC property.
         assert_eq!(vpc.attribute_type("CidrBlock"), Some(PropType::String));
         let stack = rt("AWS::CloudFormation::Stack");
         assert_eq!(stack.attribute_patterns, vec![r"Outputs\..*".to_string()]);
-        assert_eq!(stack.attribute_type("Outputs.BucketName"), Some(PropType::String));
+        assert_eq!(
+            stack.attribute_type("Outputs.BucketName"),
+            Some(PropType::String)
+        );
         assert_eq!(stack.attribute_type("Outputs."), None);
         assert_eq!(stack.attribute_type("Nope"), None);
         let db = rt("AWS::RDS::DBInstance");
-        assert_eq!(db.attribute_type("Endpoint.Address"), Some(PropType::String));
+        assert_eq!(
+            db.attribute_type("Endpoint.Address"),
+            Some(PropType::String)
+        );
     }
 
     #[test]
     fn policy_documents_are_json() {
         let role = rt("AWS::IAM::Role");
-        assert_eq!(role.properties["AssumeRolePolicyDocument"].ty, PropType::Json);
+        assert_eq!(
+            role.properties["AssumeRolePolicyDocument"].ty,
+            PropType::Json
+        );
         assert_eq!(role.attributes.get("Arn"), Some(&PropType::String));
     }
 
@@ -644,7 +740,10 @@ mod tests {
         assert_eq!(PropType::parse("s"), Some(PropType::String));
         assert_eq!(
             PropType::parse("L<i|s>"),
-            Some(PropType::List(Box::new(PropType::Union(vec![PropType::Integer, PropType::String]))))
+            Some(PropType::List(Box::new(PropType::Union(vec![
+                PropType::Integer,
+                PropType::String
+            ]))))
         );
         assert_eq!(
             PropType::parse("M<@A~B>|j"),
@@ -680,18 +779,30 @@ mod tests {
         let forward = Index::parse(DATA).expect("index");
         let backward = Index::parse(DATA).expect("index");
         let n = forward.names.len();
-        let backward_json: Vec<Vec<u8>> = (0..n).rev().map(|i| backward.json(i).expect("inflate")).collect();
+        let backward_json: Vec<Vec<u8>> = (0..n)
+            .rev()
+            .map(|i| backward.json(i).expect("inflate"))
+            .collect();
         for i in 0..n {
-            assert_eq!(forward.json(i).expect("inflate"), backward_json[n - 1 - i], "{}", forward.names[i]);
+            assert_eq!(
+                forward.json(i).expect("inflate"),
+                backward_json[n - 1 - i],
+                "{}",
+                forward.names[i]
+            );
         }
     }
 
     #[test]
     fn properties_read_as_a_type_or_a_record() {
-        let p: IndexMap<String, RawProp> =
-            serde_json::from_str(r#"{"A":"s","B":{"t":"L<s>","e":["x","y"],"d":"doc","z":1},"C":{"t":"i","e":null}}"#).expect("parse");
+        let p: IndexMap<String, RawProp> = serde_json::from_str(
+            r#"{"A":"s","B":{"t":"L<s>","e":["x","y"],"d":"doc","z":1},"C":{"t":"i","e":null}}"#,
+        )
+        .expect("parse");
         assert!(matches!(&p["A"], RawProp::Type(t) if t == "s"));
-        assert!(matches!(&p["B"], RawProp::Full { t, e: Some(e), d: Some(d) } if t == "L<s>" && e.len() == 2 && d == "doc"));
+        assert!(
+            matches!(&p["B"], RawProp::Full { t, e: Some(e), d: Some(d) } if t == "L<s>" && e.len() == 2 && d == "doc")
+        );
         assert!(matches!(&p["C"], RawProp::Full { t, e: None, d: None } if t == "i"));
         assert!(serde_json::from_str::<RawProp>(r#"{"e":["x"]}"#).is_err());
         assert!(serde_json::from_str::<RawProp>("1").is_err());
@@ -708,7 +819,12 @@ mod tests {
         let index = Index::parse(DATA).expect("index");
         let table = t.elapsed();
         eprintln!("{} bytes embedded; tables: {table:?}", DATA.len());
-        for name in ["AWS::S3::Bucket", "AWS::Lambda::Function", "AWS::EC2::Instance", "AWS::ECS::TaskDefinition"] {
+        for name in [
+            "AWS::S3::Bucket",
+            "AWS::Lambda::Function",
+            "AWS::EC2::Instance",
+            "AWS::ECS::TaskDefinition",
+        ] {
             let i = index.position(name).expect("known");
             let t = Instant::now();
             let rt = index.decode(i).expect("decode");

@@ -227,7 +227,11 @@ mod tests {
             // kebab-case: lower-case words (digits allowed after the first letter, as in `s3`)
             let name = code.as_str();
             assert!(name.starts_with(|c: char| c.is_ascii_lowercase()), "{name}");
-            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{name}");
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name}"
+            );
             assert!(!code.doc().is_empty());
         }
     }

@@ -44,7 +44,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: Code, file: impl Into<String>, span: Span, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: Code,
+        file: impl Into<String>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -57,8 +62,16 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: Code, file: impl Into<String>, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, file, span, message) }
+    pub fn warning(
+        code: Code,
+        file: impl Into<String>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, span, message)
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -69,17 +82,34 @@ impl Diagnostic {
     /// A label in the same file.
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
         let file = self.file.clone();
-        self.labels.push(Label { file, span, message: message.into() });
+        self.labels.push(Label {
+            file,
+            span,
+            message: message.into(),
+        });
         self
     }
 
-    pub fn with_label_in(mut self, file: impl Into<String>, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push(Label { file: file.into(), span, message: message.into() });
+    pub fn with_label_in(
+        mut self,
+        file: impl Into<String>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        self.labels.push(Label {
+            file: file.into(),
+            span,
+            message: message.into(),
+        });
         self
     }
 
     /// "did you mean `x`?" from the known names, with the replacement as a quick fix.
-    pub fn with_suggestion<'a>(mut self, wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Self {
+    pub fn with_suggestion<'a>(
+        mut self,
+        wrong: &str,
+        known: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
         if let Some(best) = closest(wrong, known) {
             self.help = Some(format!("did you mean `{best}`?"));
             self.replacement = Some(best.to_string());

@@ -10,8 +10,26 @@ use std::rc::Rc;
 
 /// Every built-in function's name.
 pub const NAMES: &[&str] = &[
-    "len", "keys", "values", "contains", "upper", "lower", "replace", "to_string", "to_json", "min", "max", "flatten",
-    "join", "split", "select", "cidr", "base64", "import_value", "secret", "ssm",
+    "len",
+    "keys",
+    "values",
+    "contains",
+    "upper",
+    "lower",
+    "replace",
+    "to_string",
+    "to_json",
+    "min",
+    "max",
+    "flatten",
+    "join",
+    "split",
+    "select",
+    "cidr",
+    "base64",
+    "import_value",
+    "secret",
+    "ssm",
 ];
 
 pub fn lookup(name: &str) -> Option<&'static str> {
@@ -42,7 +60,18 @@ pub fn call<'a>(
 ) -> R<Value> {
     let result = call_inner(interp, name, args, exprs, span, scope)?;
     // the built-ins that build a new string, list or record in one call pay for its size
-    if matches!(name, "join" | "replace" | "upper" | "lower" | "flatten" | "keys" | "values" | "split" | "to_json") {
+    if matches!(
+        name,
+        "join"
+            | "replace"
+            | "upper"
+            | "lower"
+            | "flatten"
+            | "keys"
+            | "values"
+            | "split"
+            | "to_json"
+    ) {
         let (bytes, elements) = match &result {
             Value::Str(s) => (s.len(), 0),
             Value::List(items) => (0, items.len()),
@@ -71,14 +100,21 @@ fn call_inner<'a>(
         }
     }
     let bad = |interp: &mut Interp<'a>, i: usize, what: &str| -> Abort {
-        interp.error(scope, Code::InvalidArgument, arg_span(i), format!("`{name}` expects {what}"))
+        interp.error(
+            scope,
+            Code::InvalidArgument,
+            arg_span(i),
+            format!("`{name}` expects {what}"),
+        )
     };
     let deploy = |d: Deploy| Ok(Value::Deploy(Rc::new(d)));
     match (name, args.as_slice()) {
         ("len", [Value::List(l)]) => Ok(Value::Int(l.len() as i64)),
         ("len", [Value::Record(r)]) => Ok(Value::Int(r.len() as i64)),
         ("len", [Value::Str(s)]) => Ok(Value::Int(s.chars().count() as i64)),
-        ("keys", [Value::Record(r)]) => Ok(Value::list(r.keys().map(|k| Value::str(k.as_str())).collect())),
+        ("keys", [Value::Record(r)]) => Ok(Value::list(
+            r.keys().map(|k| Value::str(k.as_str())).collect(),
+        )),
         ("values", [Value::Record(r)]) => Ok(Value::list(r.values().cloned().collect())),
         ("contains", [Value::List(l), x]) => {
             for item in l.iter() {
@@ -99,17 +135,29 @@ fn call_inner<'a>(
             // the length is known before the string is built: `replace(big, "a", big)` would
             // otherwise allocate terabytes before the check
             let count = s.matches(&**from).count();
-            if (s.len() - count * from.len()).saturating_add(count.saturating_mul(to.len())) > MAX_LEN {
-                return Err(interp.error(scope, Code::LimitExceeded, span, "a string grew past 1,000,000 bytes"));
+            if (s.len() - count * from.len()).saturating_add(count.saturating_mul(to.len()))
+                > MAX_LEN
+            {
+                return Err(interp.error(
+                    scope,
+                    Code::LimitExceeded,
+                    span,
+                    "a string grew past 1,000,000 bytes",
+                ));
             }
             Ok(Value::str(s.replace(&**from, to)))
         }
-        ("to_string", [v @ (Value::Resource(_) | Value::Deploy(_))]) => deploy(Deploy::Sub(vec![super::value::SubPart::Value(v.clone())])),
+        ("to_string", [v @ (Value::Resource(_) | Value::Deploy(_))]) => {
+            deploy(Deploy::Sub(vec![super::value::SubPart::Value(v.clone())]))
+        }
         ("to_string", [Value::Str(s)]) => Ok(Value::Str(s.clone())),
         ("to_string", [v]) => Ok(Value::str(display(v))),
-        ("to_json", [v]) if !size_within(v, MAX_LEN) => {
-            Err(interp.error(scope, Code::LimitExceeded, span, "`to_json` would write more than 1,000,000 bytes"))
-        }
+        ("to_json", [v]) if !size_within(v, MAX_LEN) => Err(interp.error(
+            scope,
+            Code::LimitExceeded,
+            span,
+            "`to_json` would write more than 1,000,000 bytes",
+        )),
         ("to_json", [v]) => match to_json(v) {
             Some(json) => Ok(Value::str(serde_json::to_string(&json).unwrap_or_default())),
             None => {
@@ -117,7 +165,11 @@ fn call_inner<'a>(
                 let mut parts = Vec::new();
                 let mut text = String::new();
                 if !json_parts(v, &mut text, &mut parts) {
-                    return Err(bad(interp, 0, "data: strings, numbers, booleans, lists and records"));
+                    return Err(bad(
+                        interp,
+                        0,
+                        "data: strings, numbers, booleans, lists and records",
+                    ));
                 }
                 parts.push(super::value::SubPart::Lit(text));
                 deploy(Deploy::Sub(parts))
@@ -131,12 +183,29 @@ fn call_inner<'a>(
                     _ => return Err(bad(interp, 0, "two numbers known at build time")),
                 },
             };
-            Ok(if (name == "min") == less { a.clone() } else { b.clone() })
+            Ok(if (name == "min") == less {
+                a.clone()
+            } else {
+                b.clone()
+            })
         }
         ("flatten", [Value::List(l)]) => {
-            let count = l.iter().fold(0usize, |n, item| n.saturating_add(if let Value::List(inner) = item { inner.len() } else { 1 }));
+            let count = l.iter().fold(0usize, |n, item| {
+                n.saturating_add(if let Value::List(inner) = item {
+                    inner.len()
+                } else {
+                    1
+                })
+            });
             if count > MAX_LEN {
-                return Err(interp.error(scope, Code::LimitExceeded, span, format!("`flatten` would make a list of {count} elements; the limit is {MAX_LEN}")));
+                return Err(interp.error(
+                    scope,
+                    Code::LimitExceeded,
+                    span,
+                    format!(
+                        "`flatten` would make a list of {count} elements; the limit is {MAX_LEN}"
+                    ),
+                ));
             }
             let mut out = Vec::with_capacity(count);
             for item in l.iter() {
@@ -149,37 +218,58 @@ fn call_inner<'a>(
         }
         ("join", [Value::Str(sep), Value::List(l)]) => {
             if l.iter().all(|v| matches!(v, Value::Str(_))) {
-                let parts: Vec<&str> = l.iter().map(|v| if let Value::Str(s) = v { &**s } else { "" }).collect();
-                let len = parts.iter().fold(sep.len().saturating_mul(parts.len().saturating_sub(1)), |n, p| n.saturating_add(p.len()));
+                let parts: Vec<&str> = l
+                    .iter()
+                    .map(|v| if let Value::Str(s) = v { &**s } else { "" })
+                    .collect();
+                let len = parts.iter().fold(
+                    sep.len().saturating_mul(parts.len().saturating_sub(1)),
+                    |n, p| n.saturating_add(p.len()),
+                );
                 if len > MAX_LEN {
-                    return Err(interp.error(scope, Code::LimitExceeded, span, "a string grew past 1,000,000 bytes"));
+                    return Err(interp.error(
+                        scope,
+                        Code::LimitExceeded,
+                        span,
+                        "a string grew past 1,000,000 bytes",
+                    ));
                 }
                 Ok(Value::str(parts.join(sep)))
             } else {
                 deploy(Deploy::Join(sep.clone(), l.to_vec()))
             }
         }
-        ("join", [Value::Str(sep), list @ Value::Deploy(_)]) => deploy(Deploy::Join(sep.clone(), vec![list.clone()])),
+        ("join", [Value::Str(sep), list @ Value::Deploy(_)]) => {
+            deploy(Deploy::Join(sep.clone(), vec![list.clone()]))
+        }
         ("split", [Value::Str(sep), Value::Str(s)]) => {
             if sep.is_empty() {
                 return Err(bad(interp, 0, "a non-empty separator"));
             }
             Ok(Value::list(s.split(&**sep).map(Value::str).collect()))
         }
-        ("split", [Value::Str(sep), v @ (Value::Deploy(_) | Value::Resource(_))]) => deploy(Deploy::Split(sep.clone(), v.clone())),
-        ("select", [Value::Int(i), Value::List(l)]) => match usize::try_from(*i).ok().and_then(|i| l.get(i)) {
-            Some(v) => Ok(v.clone()),
-            None => Err(interp.error(
-                scope,
-                Code::IndexOutOfBounds,
-                arg_span(0),
-                format!("index {i} is outside the list of {} elements", l.len()),
-            )),
-        },
+        ("split", [Value::Str(sep), v @ (Value::Deploy(_) | Value::Resource(_))]) => {
+            deploy(Deploy::Split(sep.clone(), v.clone()))
+        }
+        ("select", [Value::Int(i), Value::List(l)]) => {
+            match usize::try_from(*i).ok().and_then(|i| l.get(i)) {
+                Some(v) => Ok(v.clone()),
+                None => Err(interp.error(
+                    scope,
+                    Code::IndexOutOfBounds,
+                    arg_span(0),
+                    format!("index {i} is outside the list of {} elements", l.len()),
+                )),
+            }
+        }
         ("select", [Value::Int(i), v @ Value::Deploy(_)]) => deploy(Deploy::Select(*i, v.clone())),
         ("cidr", [block, Value::Int(count), Value::Int(bits)]) if is_string(block) => {
             if !(1..=256).contains(count) || !(1..=128).contains(bits) {
-                return Err(bad(interp, 1, "a count from 1 to 256 and bits from 1 to 128"));
+                return Err(bad(
+                    interp,
+                    1,
+                    "a count from 1 to 256 and bits from 1 to 128",
+                ));
             }
             deploy(Deploy::Cidr(block.clone(), *count, *bits))
         }
@@ -191,7 +281,9 @@ fn call_inner<'a>(
                 [Value::Str(k)] => k.to_string(),
                 _ => return Err(bad(interp, 1, "a key name known at build time")),
             };
-            Ok(Value::str(format!("{{{{resolve:secretsmanager:{id}:SecretString:{key}}}}}")))
+            Ok(Value::str(format!(
+                "{{{{resolve:secretsmanager:{id}:SecretString:{key}}}}}"
+            )))
         }
         ("secret", [v @ (Value::Resource(_) | Value::Deploy(_)), rest @ ..]) => {
             let key = match rest {
@@ -209,7 +301,11 @@ fn call_inner<'a>(
         _ => {
             let kinds: Vec<&str> = args.iter().map(Value::kind).collect();
             let message = format!("`{name}` cannot take ({})", kinds.join(", "));
-            let code = if args.iter().any(Value::is_deploy_time) { Code::DeployTimeValue } else { Code::InvalidArgument };
+            let code = if args.iter().any(Value::is_deploy_time) {
+                Code::DeployTimeValue
+            } else {
+                Code::InvalidArgument
+            };
             Err(interp.error(scope, code, span, message))
         }
     }
@@ -293,7 +389,9 @@ pub fn to_json(value: &Value) -> Option<serde_json::Value> {
         Value::Int(i) => serde_json::Value::from(*i),
         Value::Number(n) => serde_json::Number::from_f64(*n).map(serde_json::Value::Number)?,
         Value::Str(s) => serde_json::Value::String(s.to_string()),
-        Value::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect::<Option<_>>()?),
+        Value::List(items) => {
+            serde_json::Value::Array(items.iter().map(to_json).collect::<Option<_>>()?)
+        }
         Value::Record(fields) => {
             let mut map = serde_json::Map::new();
             for (k, v) in fields.iter() {
@@ -307,7 +405,12 @@ pub fn to_json(value: &Value) -> Option<serde_json::Value> {
 
 /// Makes an `IndexMap` record value from pairs (for tests and lowering).
 pub fn record_of(pairs: Vec<(&str, Value)>) -> Value {
-    Value::record(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<crate::eval::value::Fields>())
+    Value::record(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect::<crate::eval::value::Fields>(),
+    )
 }
 
 /// Writes a value as JSON text, with deploy-time strings as `Fn::Sub` parts (inside quotes).

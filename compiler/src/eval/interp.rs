@@ -6,7 +6,9 @@
 //! that declarations may refer to each other in any order. Slots are lazy: a `let` is evaluated
 //! on first use, at most once; a slot met again while it is being evaluated is a recursion.
 
-use super::value::{Deploy, Fields, FnRef, FxIndexMap, ResourceIdx, ScopeIdx, SubPart, Value, display};
+use super::value::{
+    Deploy, Fields, FnRef, FxIndexMap, ResourceIdx, ScopeIdx, SubPart, Value, display,
+};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{self, BinaryOp, ExprKind, ItemKind, UnaryOp};
@@ -84,11 +86,21 @@ pub struct ItemRef {
 }
 
 enum SlotState<'a> {
-    Expr { expr: &'a ast::Expr, scope: ScopeIdx },
+    Expr {
+        expr: &'a ast::Expr,
+        scope: ScopeIdx,
+    },
     /// A `let` whose value is a component instance, declared in a declaration scope.
-    Instance { name: &'a ast::Ident, expr: &'a ast::Expr, scope: ScopeIdx },
+    Instance {
+        name: &'a ast::Ident,
+        expr: &'a ast::Expr,
+        scope: ScopeIdx,
+    },
     /// A name declared inside a declaration-level `if` or `for` block.
-    BlockName { block: usize, name: String },
+    BlockName {
+        block: usize,
+        name: String,
+    },
     Value(Value),
     InProgress,
     Poisoned,
@@ -203,7 +215,10 @@ pub fn pascal_case(name: &str) -> String {
 impl<'a> Interp<'a> {
     /// Sets up the modules (index 0 is the entry file). `modules` gives each module's file id,
     /// tree and import aliases (alias to module index).
-    pub fn new(modules: Vec<(String, &'a ast::File, IndexMap<String, Option<usize>>)>, params: IndexMap<String, Value>) -> Self {
+    pub fn new(
+        modules: Vec<(String, &'a ast::File, IndexMap<String, Option<usize>>)>,
+        params: IndexMap<String, Value>,
+    ) -> Self {
         let mut interp = Interp {
             modules: Vec::new(),
             scopes: Vec::new(),
@@ -223,12 +238,22 @@ impl<'a> Interp<'a> {
         };
         for (index, (file, ast, imports)) in modules.into_iter().enumerate() {
             let scope = interp.new_scope(None, index, None);
-            interp.modules.push(ModuleData { file, ast, scope, imports });
+            interp.modules.push(ModuleData {
+                file,
+                ast,
+                scope,
+                imports,
+            });
         }
         interp
     }
 
-    fn new_scope(&mut self, parent: Option<ScopeIdx>, module: usize, decl: Option<DeclCtx>) -> ScopeIdx {
+    fn new_scope(
+        &mut self,
+        parent: Option<ScopeIdx>,
+        module: usize,
+        decl: Option<DeclCtx>,
+    ) -> ScopeIdx {
         self.scopes.push(ScopeData {
             parent,
             module,
@@ -242,12 +267,20 @@ impl<'a> Interp<'a> {
     }
 
     fn new_slot(&mut self, state: SlotState<'a>, module: usize, span: Span) -> usize {
-        self.slots.push(Slot { state, module, span });
+        self.slots.push(Slot {
+            state,
+            module,
+            span,
+        });
         self.slots.len() - 1
     }
 
     fn mark(&self) -> Mark {
-        Mark { scopes: self.scopes.len(), slots: self.slots.len(), persistent: self.persistent }
+        Mark {
+            scopes: self.scopes.len(),
+            slots: self.slots.len(),
+            persistent: self.persistent,
+        }
     }
 
     /// Drops the scopes and slots made since `mark`, unless something persistent was made.
@@ -270,9 +303,16 @@ impl<'a> Interp<'a> {
         &self.modules[self.scopes[scope].module].file
     }
 
-    pub fn error(&mut self, scope: ScopeIdx, code: Code, span: Span, message: impl Into<String>) -> Abort {
+    pub fn error(
+        &mut self,
+        scope: ScopeIdx,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Abort {
         let file = self.file_of(scope).to_string();
-        self.diagnostics.push(Diagnostic::error(code, file, span, message));
+        self.diagnostics
+            .push(Diagnostic::error(code, file, span, message));
         Abort
     }
 
@@ -284,8 +324,11 @@ impl<'a> Interp<'a> {
         for module in 0..self.modules.len() {
             let scope = self.modules[module].scope;
             let ast = self.modules[module].ast;
-            let imports: Vec<(String, Option<usize>)> =
-                self.modules[module].imports.iter().map(|(a, m)| (a.clone(), *m)).collect();
+            let imports: Vec<(String, Option<usize>)> = self.modules[module]
+                .imports
+                .iter()
+                .map(|(a, m)| (a.clone(), *m))
+                .collect();
             for (alias, target) in imports {
                 if let Some(target) = target {
                     self.bind(scope, &alias, Value::Module(target), Span::default());
@@ -296,21 +339,32 @@ impl<'a> Interp<'a> {
                 match &item.kind {
                     ItemKind::Let(decl) => self.register_let(scope, decl),
                     ItemKind::Fn(decl) => {
-                        let value = Value::Fn(FnRef::Declared { module, name: decl.name.name.as_str().into() });
+                        let value = Value::Fn(FnRef::Declared {
+                            module,
+                            name: decl.name.name.as_str().into(),
+                        });
                         self.bind(scope, &decl.name.name, value, decl.name.span);
                     }
                     ItemKind::Component(decl) => {
-                        let value = Value::Component { module, name: decl.name.name.as_str().into() };
+                        let value = Value::Component {
+                            module,
+                            name: decl.name.name.as_str().into(),
+                        };
                         self.bind(scope, &decl.name.name, value, decl.name.span);
                     }
                     ItemKind::Param(decl) if module == 0 => {
                         let state = match (self.params.get(&decl.name.name), &decl.default) {
                             (Some(value), _) => SlotState::Value(value.clone()),
-                            (None, Some(default)) => SlotState::Expr { expr: default, scope },
+                            (None, Some(default)) => SlotState::Expr {
+                                expr: default,
+                                scope,
+                            },
                             (None, None) => SlotState::Value(Value::Null),
                         };
                         let slot = self.new_slot(state, module, decl.name.span);
-                        self.scopes[scope].names.insert(decl.name.name.clone(), slot);
+                        self.scopes[scope]
+                            .names
+                            .insert(decl.name.name.clone(), slot);
                     }
                     ItemKind::Stack(_) if module == 0 => {}
                     ItemKind::Resource(_)
@@ -330,7 +384,12 @@ impl<'a> Interp<'a> {
                 for item in &ast.items {
                     if let ItemKind::Stack(stack) = &item.kind {
                         let index = self.stacks.len();
-                        self.bind(scope, &stack.name.name, Value::Stack(index), stack.name.span);
+                        self.bind(
+                            scope,
+                            &stack.name.name,
+                            Value::Stack(index),
+                            stack.name.span,
+                        );
                         self.stacks.push(StackData {
                             parameters: Vec::new(),
                             name: stack.name.name.clone(),
@@ -344,7 +403,9 @@ impl<'a> Interp<'a> {
                         });
                     }
                 }
-                let only_checks = top_level_decls.iter().all(|item| matches!(item.kind, ItemKind::Check(_)));
+                let only_checks = top_level_decls
+                    .iter()
+                    .all(|item| matches!(item.kind, ItemKind::Check(_)));
                 if !top_level_decls.is_empty() && only_checks {
                     // top-level checks alone make no stack: they run against the others
                     for item in top_level_decls {
@@ -366,7 +427,10 @@ impl<'a> Interp<'a> {
                         tags: None,
                         tag_values: None,
                     });
-                    self.scopes[scope].decl = Some(DeclCtx { stack: index, ..DeclCtx::default() });
+                    self.scopes[scope].decl = Some(DeclCtx {
+                        stack: index,
+                        ..DeclCtx::default()
+                    });
                     for item in top_level_decls {
                         self.register_decl_item(scope, item);
                     }
@@ -375,7 +439,10 @@ impl<'a> Interp<'a> {
                 let mut stack_index = 0;
                 for item in &ast.items {
                     if let ItemKind::Stack(stack) = &item.kind {
-                        let ctx = DeclCtx { stack: stack_index, ..DeclCtx::default() };
+                        let ctx = DeclCtx {
+                            stack: stack_index,
+                            ..DeclCtx::default()
+                        };
                         let stack_scope = self.new_scope(Some(scope), module, Some(ctx));
                         self.stacks[stack_index].scope = stack_scope;
                         for inner in &stack.items {
@@ -391,13 +458,24 @@ impl<'a> Interp<'a> {
 
     fn register_let(&mut self, scope: ScopeIdx, decl: &'a ast::Let) {
         let module = self.scopes[scope].module;
-        let state = if matches!(decl.value.kind, ExprKind::Instantiate { .. }) && self.scopes[scope].decl.is_some() {
-            SlotState::Instance { name: &decl.name, expr: &decl.value, scope }
+        let state = if matches!(decl.value.kind, ExprKind::Instantiate { .. })
+            && self.scopes[scope].decl.is_some()
+        {
+            SlotState::Instance {
+                name: &decl.name,
+                expr: &decl.value,
+                scope,
+            }
         } else {
-            SlotState::Expr { expr: &decl.value, scope }
+            SlotState::Expr {
+                expr: &decl.value,
+                scope,
+            }
         };
         let slot = self.new_slot(state, module, decl.name.span);
-        self.scopes[scope].names.insert(decl.name.name.clone(), slot);
+        self.scopes[scope]
+            .names
+            .insert(decl.name.name.clone(), slot);
         self.scopes[scope].tasks.push(Task::Slot(slot));
     }
 
@@ -442,13 +520,25 @@ impl<'a> Interp<'a> {
                     in_progress: false,
                     failed: false,
                 });
-                self.bind(scope, &decl.name.name, Value::Resource(index), decl.name.span);
+                self.bind(
+                    scope,
+                    &decl.name.name,
+                    Value::Resource(index),
+                    decl.name.span,
+                );
                 self.scopes[scope].tasks.push(Task::Resource(index));
                 self.add_logical_id(ctx.stack, logical_id, index, scope);
             }
             ItemKind::Output(decl) => {
                 if self.is_instance_scope(scope) {
-                    let slot = self.new_slot(SlotState::Expr { expr: &decl.value, scope }, module, decl.name.span);
+                    let slot = self.new_slot(
+                        SlotState::Expr {
+                            expr: &decl.value,
+                            scope,
+                        },
+                        module,
+                        decl.name.span,
+                    );
                     let name = format!("{}{}", decl.name.name, ctx.suffix);
                     let instance = self.instance_scope_of(scope);
                     self.scopes[instance].outputs.insert(name, slot);
@@ -456,7 +546,9 @@ impl<'a> Interp<'a> {
                 } else {
                     let logical_id = format!("{}{}", pascal_case(&decl.name.name), ctx.suffix);
                     let stack = &mut self.stacks[ctx.stack];
-                    if let Some(previous) = stack.outputs.iter().find(|o| o.logical_id == logical_id) {
+                    if let Some(previous) =
+                        stack.outputs.iter().find(|o| o.logical_id == logical_id)
+                    {
                         let previous_span = previous.decl.name.span;
                         let file = self.file_of(scope).to_string();
                         self.diagnostics.push(
@@ -464,20 +556,31 @@ impl<'a> Interp<'a> {
                                 Code::LogicalIdCollision,
                                 file,
                                 decl.name.span,
-                                format!("output `{logical_id}` is declared twice in stack `{}`", self.stacks[ctx.stack].name),
+                                format!(
+                                    "output `{logical_id}` is declared twice in stack `{}`",
+                                    self.stacks[ctx.stack].name
+                                ),
                             )
                             .with_label(previous_span, "first declared here"),
                         );
                         return;
                     }
-                    stack.outputs.push(OutputData { logical_id, decl, scope, value: None, export: None });
+                    stack.outputs.push(OutputData {
+                        logical_id,
+                        decl,
+                        scope,
+                        value: None,
+                        export: None,
+                    });
                     // outputs are forced when the stack is lowered
                 }
             }
             ItemKind::Check(decl) => {
                 let id = self.checks.len();
                 self.checks.push((decl, scope));
-                self.scopes[scope].tasks.push(Task::Check { item: ItemRef { module, scope, id } });
+                self.scopes[scope].tasks.push(Task::Check {
+                    item: ItemRef { module, scope, id },
+                });
             }
             ItemKind::Tags(expr) => {
                 let stack = &mut self.stacks[ctx.stack];
@@ -485,9 +588,17 @@ impl<'a> Interp<'a> {
             }
             ItemKind::Param(decl) if !self.is_instance_scope(scope) => {
                 let logical_id = format!("{}{}", pascal_case(&decl.name.name), ctx.suffix);
-                let value = Value::Deploy(Rc::new(Deploy::Parameter { stack: ctx.stack, logical_id: logical_id.as_str().into() }));
+                let value = Value::Deploy(Rc::new(Deploy::Parameter {
+                    stack: ctx.stack,
+                    logical_id: logical_id.as_str().into(),
+                }));
                 self.bind(scope, &decl.name.name, value, decl.name.span);
-                self.stacks[ctx.stack].parameters.push(ParameterData { logical_id, decl, doc: item.doc.clone(), scope });
+                self.stacks[ctx.stack].parameters.push(ParameterData {
+                    logical_id,
+                    decl,
+                    doc: item.doc.clone(),
+                    scope,
+                });
             }
             ItemKind::If(block) => self.register_block(scope, BlockKind::If(block)),
             ItemKind::For(block) => self.register_block(scope, BlockKind::For(block)),
@@ -499,7 +610,8 @@ impl<'a> Interp<'a> {
 
     fn is_instance_scope(&self, scope: ScopeIdx) -> bool {
         let instance = self.instance_scope_of(scope);
-        self.stacks.iter().all(|s| s.scope != instance) && self.modules.iter().all(|m| m.scope != instance)
+        self.stacks.iter().all(|s| s.scope != instance)
+            && self.modules.iter().all(|m| m.scope != instance)
     }
 
     /// The nearest enclosing scope that is not a declaration block: the instance or stack scope.
@@ -513,14 +625,22 @@ impl<'a> Interp<'a> {
         scope
     }
 
-    fn add_logical_id(&mut self, stack: usize, logical_id: String, index: ResourceIdx, scope: ScopeIdx) {
+    fn add_logical_id(
+        &mut self,
+        stack: usize,
+        logical_id: String,
+        index: ResourceIdx,
+        scope: ScopeIdx,
+    ) {
         let span = self.resources[index].decl.name.span;
         if !logical_id.chars().all(|c| c.is_ascii_alphanumeric()) || logical_id.len() > 255 {
             self.error(
                 scope,
                 Code::InvalidLogicalId,
                 span,
-                format!("logical ID `{logical_id}` must be alphanumeric and at most 255 characters"),
+                format!(
+                    "logical ID `{logical_id}` must be alphanumeric and at most 255 characters"
+                ),
             );
             return;
         }
@@ -534,10 +654,19 @@ impl<'a> Interp<'a> {
                     Code::LogicalIdCollision,
                     file,
                     span,
-                    format!("two resources get the logical ID `{logical_id}` in stack `{}`", self.stacks[stack].name),
+                    format!(
+                        "two resources get the logical ID `{logical_id}` in stack `{}`",
+                        self.stacks[stack].name
+                    ),
                 )
-                .with_label_in(previous_file, previous_span, "the other one is declared here")
-                .with_help("rename one of them, or bind the component instances to different names"),
+                .with_label_in(
+                    previous_file,
+                    previous_span,
+                    "the other one is declared here",
+                )
+                .with_help(
+                    "rename one of them, or bind the component instances to different names",
+                ),
             );
             self.resources[index].failed = true;
             return;
@@ -551,7 +680,12 @@ impl<'a> Interp<'a> {
             BlockKind::If(b) => b.then_items.iter().chain(b.else_items.iter()).collect(),
             BlockKind::For(b) => b.items.iter().collect(),
         };
-        self.blocks.push(BlockData { scope, kind, expanded: None, in_progress: false });
+        self.blocks.push(BlockData {
+            scope,
+            kind,
+            expanded: None,
+            in_progress: false,
+        });
         let mut names = Vec::new();
         for item in items {
             declared_names(item, &mut names);
@@ -561,7 +695,14 @@ impl<'a> Interp<'a> {
             if self.scopes[scope].names.contains_key(&name) {
                 continue;
             }
-            let slot = self.new_slot(SlotState::BlockName { block: index, name: name.clone() }, module, span);
+            let slot = self.new_slot(
+                SlotState::BlockName {
+                    block: index,
+                    name: name.clone(),
+                },
+                module,
+                span,
+            );
             self.scopes[scope].names.insert(name, slot);
         }
         self.scopes[scope].tasks.push(Task::Block(index));
@@ -575,7 +716,12 @@ impl<'a> Interp<'a> {
                 BlockKind::If(b) => b.condition.span,
                 BlockKind::For(b) => b.iterable.span,
             };
-            return Err(self.error(scope, Code::Recursion, span, "this condition depends on a declaration inside its own block"));
+            return Err(self.error(
+                scope,
+                Code::Recursion,
+                span,
+                "this condition depends on a declaration inside its own block",
+            ));
         }
         if self.blocks[index].expanded.is_some() {
             return Ok(());
@@ -599,7 +745,11 @@ impl<'a> Interp<'a> {
             BlockKind::If(block) => {
                 let condition = self.eval(&block.condition, scope)?;
                 let taken = self.expect_bool(condition, &block.condition, scope)?;
-                let items = if taken { &block.then_items } else { &block.else_items };
+                let items = if taken {
+                    &block.then_items
+                } else {
+                    &block.else_items
+                };
                 if items.is_empty() {
                     return Ok(Vec::new());
                 }
@@ -616,9 +766,16 @@ impl<'a> Interp<'a> {
                 let mut children = Vec::new();
                 // positions in an inner `for` are padded to the width of its length, so that
                 // (1, 11) and (11, 1) in a 20-by-20 grid give `X111` and `X1101`, not `X111` twice
-                let width = if ctx.suffix.is_empty() { 0 } else { elements.len().to_string().len() };
+                let width = if ctx.suffix.is_empty() {
+                    0
+                } else {
+                    elements.len().to_string().len()
+                };
                 for (position, element) in elements.iter().enumerate() {
-                    let child_ctx = DeclCtx { suffix: format!("{}{:0width$}", ctx.suffix, position + 1), ..ctx.clone() };
+                    let child_ctx = DeclCtx {
+                        suffix: format!("{}{:0width$}", ctx.suffix, position + 1),
+                        ..ctx.clone()
+                    };
                     let child = self.new_scope(Some(scope), module, Some(child_ctx));
                     self.mark_block_child(index, child);
                     self.bind(child, &block.var.name, element.clone(), block.var.span);
@@ -700,11 +857,16 @@ impl<'a> Interp<'a> {
                 scope,
                 Code::Recursion,
                 decl.name.span,
-                format!("the properties of `{}` depend on themselves", decl.name.name),
+                format!(
+                    "the properties of `{}` depend on themselves",
+                    decl.name.name
+                ),
             ));
         }
         self.resources[index].in_progress = true;
-        let properties = self.eval(&decl.properties, scope).and_then(|v| self.to_data(v, decl.properties.span, scope));
+        let properties = self
+            .eval(&decl.properties, scope)
+            .and_then(|v| self.to_data(v, decl.properties.span, scope));
         let options = match &decl.options {
             Some(options) => self.eval(options, scope).map(Some),
             None => Ok(None),
@@ -741,7 +903,12 @@ impl<'a> Interp<'a> {
             None => "the condition is false".to_string(),
         };
         let file = self.file_of(scope).to_string();
-        let mut diagnostic = Diagnostic::error(Code::CheckFailed, file, check.condition.span, format!("check failed: {message}"));
+        let mut diagnostic = Diagnostic::error(
+            Code::CheckFailed,
+            file,
+            check.condition.span,
+            format!("check failed: {message}"),
+        );
         let mut facts = Vec::new();
         self.checking += 1;
         self.explain(&check.condition, scope, &mut facts);
@@ -759,11 +926,18 @@ impl<'a> Interp<'a> {
             return;
         }
         match &expr.kind {
-            ExprKind::Binary { op: BinaryOp::And | BinaryOp::Or, lhs, rhs } => {
+            ExprKind::Binary {
+                op: BinaryOp::And | BinaryOp::Or,
+                lhs,
+                rhs,
+            } => {
                 self.explain(lhs, scope, facts);
                 self.explain(rhs, scope, facts);
             }
-            ExprKind::Unary { op: UnaryOp::Not, operand } => self.explain(operand, scope, facts),
+            ExprKind::Unary {
+                op: UnaryOp::Not,
+                operand,
+            } => self.explain(operand, scope, facts),
             ExprKind::Binary { lhs, rhs, .. } => {
                 for side in [lhs, rhs] {
                     if is_literal(side) {
@@ -805,7 +979,12 @@ impl<'a> Interp<'a> {
         if self.modules[module].imports.contains_key(name) {
             return Err(Abort);
         }
-        Err(self.error(scope, Code::UnresolvedName, span, format!("`{name}` is not declared")))
+        Err(self.error(
+            scope,
+            Code::UnresolvedName,
+            span,
+            format!("`{name}` is not declared"),
+        ))
     }
 
     fn force(&mut self, slot: usize) -> R<Value> {
@@ -861,23 +1040,47 @@ impl<'a> Interp<'a> {
 
     /// Creates a component instance: binds its params (lazily, in the caller's scope),
     /// registers its declarations with the instance's logical-ID prefix, and queues them.
-    fn instantiate(&mut self, name: &'a ast::Ident, expr: &'a ast::Expr, scope: ScopeIdx) -> R<Value> {
+    fn instantiate(
+        &mut self,
+        name: &'a ast::Ident,
+        expr: &'a ast::Expr,
+        scope: ScopeIdx,
+    ) -> R<Value> {
         let ExprKind::Instantiate { component, args } = &expr.kind else {
             return self.eval(expr, scope);
         };
-        let Value::Component { module, name: component_name } = self.eval(component, scope)? else {
-            return Err(self.error(scope, Code::NotCallable, component.span, "this is not a component"));
+        let Value::Component {
+            module,
+            name: component_name,
+        } = self.eval(component, scope)?
+        else {
+            return Err(self.error(
+                scope,
+                Code::NotCallable,
+                component.span,
+                "this is not a component",
+            ));
         };
-        let Some(decl) = self.modules[module].ast.items.iter().find_map(|item| match &item.kind {
-            ItemKind::Component(c) if c.name.name == *component_name => Some(c),
-            _ => None,
-        }) else {
+        let Some(decl) = self.modules[module]
+            .ast
+            .items
+            .iter()
+            .find_map(|item| match &item.kind {
+                ItemKind::Component(c) if c.name.name == *component_name => Some(c),
+                _ => None,
+            })
+        else {
             return Err(Abort);
         };
         let outer = self.scopes[scope].decl.clone().unwrap_or_default();
         let ctx = DeclCtx {
             stack: outer.stack,
-            prefix: format!("{}{}{}", outer.prefix, pascal_case(&name.name), outer.suffix),
+            prefix: format!(
+                "{}{}{}",
+                outer.prefix,
+                pascal_case(&name.name),
+                outer.suffix
+            ),
             suffix: String::new(),
         };
         let module_scope = self.modules[module].scope;
@@ -910,12 +1113,17 @@ impl<'a> Interp<'a> {
                 } else if let Some(value) = spread_values.get(&param.name.name) {
                     SlotState::Value(value.clone())
                 } else if let Some(default) = &param.default {
-                    SlotState::Expr { expr: default, scope: instance }
+                    SlotState::Expr {
+                        expr: default,
+                        scope: instance,
+                    }
                 } else {
                     SlotState::Value(Value::Null)
                 };
                 let slot = self.new_slot(state, module, param.name.span);
-                self.scopes[instance].names.insert(param.name.name.clone(), slot);
+                self.scopes[instance]
+                    .names
+                    .insert(param.name.name.clone(), slot);
             }
         }
         for item in &decl.items {
@@ -963,7 +1171,12 @@ impl<'a> Interp<'a> {
     pub fn eval(&mut self, expr: &'a ast::Expr, scope: ScopeIdx) -> R<Value> {
         self.step(scope, expr.span)?;
         if self.depth >= MAX_DEPTH {
-            return Err(self.error(scope, Code::LimitExceeded, expr.span, "evaluation is nested too deeply"));
+            return Err(self.error(
+                scope,
+                Code::LimitExceeded,
+                expr.span,
+                "evaluation is nested too deeply",
+            ));
         }
         self.depth += 1;
         let result = self.eval_inner(expr, scope);
@@ -978,7 +1191,12 @@ impl<'a> Interp<'a> {
             ExprKind::Int(i) => Ok(Value::Int(*i)),
             ExprKind::Number(text) => match text.parse::<f64>() {
                 Ok(n) => Ok(Value::Number(n)),
-                Err(_) => Err(self.error(scope, Code::SyntaxError, expr.span, format!("`{text}` is not a number"))),
+                Err(_) => Err(self.error(
+                    scope,
+                    Code::SyntaxError,
+                    expr.span,
+                    format!("`{text}` is not a number"),
+                )),
             },
             ExprKind::Str(parts) => self.eval_string(parts, scope, expr.span),
             ExprKind::Name(name) => self.lookup(scope, name, expr.span),
@@ -1020,7 +1238,11 @@ impl<'a> Interp<'a> {
                 self.unary(*op, value, operand, scope)
             }
             ExprKind::Binary { op, lhs, rhs } => self.eval_binary(*op, lhs, rhs, expr.span, scope),
-            ExprKind::If { condition, then_branch, else_branch } => {
+            ExprKind::If {
+                condition,
+                then_branch,
+                else_branch,
+            } => {
                 let value = self.eval(condition, scope)?;
                 if self.expect_bool(value, condition, scope)? {
                     self.eval(then_branch, scope)
@@ -1033,30 +1255,55 @@ impl<'a> Interp<'a> {
                 let text = match &value {
                     Value::Str(s) => s.clone(),
                     other => {
-                        let message = format!("`match` needs a string known at build time, found {}", other.kind());
-                        return Err(self.error(scope, Code::DeployTimeValue, scrutinee.span, message));
+                        let message = format!(
+                            "`match` needs a string known at build time, found {}",
+                            other.kind()
+                        );
+                        return Err(self.error(
+                            scope,
+                            Code::DeployTimeValue,
+                            scrutinee.span,
+                            message,
+                        ));
                     }
                 };
                 for arm in arms {
                     let matched = match &arm.pattern {
                         ast::Pattern::Wildcard(_) => true,
-                        ast::Pattern::Literals(literals) => literals.iter().any(|(l, _)| **l == *text),
+                        ast::Pattern::Literals(literals) => {
+                            literals.iter().any(|(l, _)| **l == *text)
+                        }
                     };
                     if matched {
                         return self.eval(&arm.body, scope);
                     }
                 }
-                Err(self.error(scope, Code::NonExhaustiveMatch, expr.span, format!("no arm matches {:?}", &*text)))
+                Err(self.error(
+                    scope,
+                    Code::NonExhaustiveMatch,
+                    expr.span,
+                    format!("no arm matches {:?}", &*text),
+                ))
             }
             ExprKind::Range { start, end } => {
                 let start_value = self.eval(start, scope)?;
                 let end_value = self.eval(end, scope)?;
                 let (Value::Int(a), Value::Int(b)) = (&start_value, &end_value) else {
-                    return Err(self.error(scope, Code::TypeMismatch, expr.span, "a range needs two integers"));
+                    return Err(self.error(
+                        scope,
+                        Code::TypeMismatch,
+                        expr.span,
+                        "a range needs two integers",
+                    ));
                 };
                 let (a, b) = (*a, *b);
                 if b.saturating_sub(a) > MAX_LEN as i64 {
-                    return Err(self.error(scope, Code::LimitExceeded, expr.span, format!("a range may hold at most {MAX_LEN} numbers")));
+                    return Err(self.error(
+                        scope,
+                        Code::LimitExceeded,
+                        expr.span,
+                        format!("a range may hold at most {MAX_LEN} numbers"),
+                    ));
                 }
                 Ok(Value::list((a..b.max(a)).map(Value::Int).collect()))
             }
@@ -1088,7 +1335,12 @@ impl<'a> Interp<'a> {
                         Value::Number(n) => text.push_str(&super::value::format_number(n)),
                         Value::Bool(b) => text.push_str(if b { "true" } else { "false" }),
                         Value::Null => {
-                            return Err(self.error(scope, Code::NullValue, expr.span, "cannot interpolate `null`"));
+                            return Err(self.error(
+                                scope,
+                                Code::NullValue,
+                                expr.span,
+                                "cannot interpolate `null`",
+                            ));
                         }
                         Value::Resource(_) | Value::Deploy(_) => {
                             if let Value::Deploy(d) = &value
@@ -1116,7 +1368,12 @@ impl<'a> Interp<'a> {
                 }
             }
             if text.len() > MAX_LEN {
-                return Err(self.error(scope, Code::LimitExceeded, span, "a string grew past 1,000,000 bytes"));
+                return Err(self.error(
+                    scope,
+                    Code::LimitExceeded,
+                    span,
+                    "a string grew past 1,000,000 bytes",
+                ));
             }
         }
         self.charge(scope, span, text.len(), out.len())?;
@@ -1129,7 +1386,12 @@ impl<'a> Interp<'a> {
     }
 
     /// Binds a comprehension's variables in one scope, reused for every element.
-    fn comprehension_scope(&mut self, scope: ScopeIdx, index_var: Option<&'a ast::Ident>, var: &'a ast::Ident) -> (ScopeIdx, Option<usize>, usize) {
+    fn comprehension_scope(
+        &mut self,
+        scope: ScopeIdx,
+        index_var: Option<&'a ast::Ident>,
+        var: &'a ast::Ident,
+    ) -> (ScopeIdx, Option<usize>, usize) {
         let module = self.scopes[scope].module;
         let inner = self.new_scope(Some(scope), module, None);
         let index_slot = index_var.map(|v| {
@@ -1141,7 +1403,13 @@ impl<'a> Interp<'a> {
         (inner, index_slot, var_slot)
     }
 
-    fn set_comprehension_vars(&mut self, index_slot: Option<usize>, var_slot: usize, position: usize, item: &Value) {
+    fn set_comprehension_vars(
+        &mut self,
+        index_slot: Option<usize>,
+        var_slot: usize,
+        position: usize,
+        item: &Value,
+    ) {
         if let Some(slot) = index_slot {
             self.slots[slot].state = SlotState::Value(Value::Int(position as i64));
         }
@@ -1152,7 +1420,8 @@ impl<'a> Interp<'a> {
         let iterable = self.eval(&comp.iterable, scope)?;
         let items = self.expect_list(iterable, &comp.iterable, scope)?;
         let outer = self.mark();
-        let (inner, index_slot, var_slot) = self.comprehension_scope(scope, comp.index_var.as_ref(), &comp.var);
+        let (inner, index_slot, var_slot) =
+            self.comprehension_scope(scope, comp.index_var.as_ref(), &comp.var);
         let mut out = Vec::with_capacity(items.len());
         let result = (|| {
             for (position, item) in items.iter().enumerate() {
@@ -1178,7 +1447,8 @@ impl<'a> Interp<'a> {
         let iterable = self.eval(&comp.iterable, scope)?;
         let items = self.expect_list(iterable, &comp.iterable, scope)?;
         let outer = self.mark();
-        let (inner, index_slot, var_slot) = self.comprehension_scope(scope, comp.index_var.as_ref(), &comp.var);
+        let (inner, index_slot, var_slot) =
+            self.comprehension_scope(scope, comp.index_var.as_ref(), &comp.var);
         let mut out = Fields::default();
         let result = (|| {
             for (position, item) in items.iter().enumerate() {
@@ -1194,7 +1464,10 @@ impl<'a> Interp<'a> {
                 let key = match self.eval(&comp.key, inner)? {
                     Value::Str(s) => s.to_string(),
                     other => {
-                        let message = format!("a map key must be a string known at build time, found {}", other.kind());
+                        let message = format!(
+                            "a map key must be a string known at build time, found {}",
+                            other.kind()
+                        );
                         return Err(self.error(inner, Code::TypeMismatch, comp.key.span, message));
                     }
                 };
@@ -1227,7 +1500,8 @@ impl<'a> Interp<'a> {
                         }
                         Value::Null => {}
                         other => {
-                            let message = format!("only a record can be spread, found {}", other.kind());
+                            let message =
+                                format!("only a record can be spread, found {}", other.kind());
                             return Err(self.error(scope, Code::TypeMismatch, expr.span, message));
                         }
                     }
@@ -1247,11 +1521,22 @@ impl<'a> Interp<'a> {
     /// [`Interp::to_data`], remembering the lists and records known to hold no instance
     /// (`clean`, by address): values share their parts, and a list of a million references to
     /// one long list must not be searched a million times.
-    fn data_of(&mut self, value: Value, span: Span, scope: ScopeIdx, clean: &mut rustc_hash::FxHashSet<usize>) -> R<Value> {
+    fn data_of(
+        &mut self,
+        value: Value,
+        span: Span,
+        scope: ScopeIdx,
+        clean: &mut rustc_hash::FxHashSet<usize>,
+    ) -> R<Value> {
         match value {
             Value::Instance(instance) => {
-                let outputs: Vec<(String, usize)> = self.scopes[instance].outputs.iter().map(|(k, v)| (k.clone(), *v)).collect();
-                let mut fields = Fields::with_capacity_and_hasher(outputs.len(), Default::default());
+                let outputs: Vec<(String, usize)> = self.scopes[instance]
+                    .outputs
+                    .iter()
+                    .map(|(k, v)| (k.clone(), *v))
+                    .collect();
+                let mut fields =
+                    Fields::with_capacity_and_hasher(outputs.len(), Default::default());
                 for (name, slot) in outputs {
                     let value = self.force(slot)?;
                     fields.insert(name, self.data_of(value, span, scope, clean)?);
@@ -1279,26 +1564,48 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn field(&mut self, value: Value, name: &'a ast::Ident, span: Span, scope: ScopeIdx) -> R<Value> {
+    fn field(
+        &mut self,
+        value: Value,
+        name: &'a ast::Ident,
+        span: Span,
+        scope: ScopeIdx,
+    ) -> R<Value> {
         match value {
             Value::Record(fields) => Ok(fields.get(&name.name).cloned().unwrap_or(Value::Null)),
-            Value::Instance(instance) => match self.scopes[instance].outputs.get(&name.name).copied() {
-                Some(slot) => self.force(slot),
-                None => Err(self.error(scope, Code::UnknownField, name.span, format!("the instance has no output `{}`", name.name))),
-            },
+            Value::Instance(instance) => {
+                match self.scopes[instance].outputs.get(&name.name).copied() {
+                    Some(slot) => self.force(slot),
+                    None => Err(self.error(
+                        scope,
+                        Code::UnknownField,
+                        name.span,
+                        format!("the instance has no output `{}`", name.name),
+                    )),
+                }
+            }
             Value::Stack(stack) => {
                 let stack_scope = self.stacks[stack].scope;
                 if let Some(&slot) = self.scopes[stack_scope].names.get(&name.name) {
                     return self.force(slot);
                 }
-                let output = self.stacks[stack].outputs.iter().position(|o| o.decl.name.name == name.name);
+                let output = self.stacks[stack]
+                    .outputs
+                    .iter()
+                    .position(|o| o.decl.name.name == name.name);
                 match output {
                     Some(index) => {
-                        let (decl, output_scope) = (self.stacks[stack].outputs[index].decl, self.stacks[stack].outputs[index].scope);
+                        let (decl, output_scope) = (
+                            self.stacks[stack].outputs[index].decl,
+                            self.stacks[stack].outputs[index].scope,
+                        );
                         self.eval(&decl.value, output_scope)
                     }
                     None => {
-                        let message = format!("stack `{}` has no member `{}`", self.stacks[stack].name, name.name);
+                        let message = format!(
+                            "stack `{}` has no member `{}`",
+                            self.stacks[stack].name, name.name
+                        );
                         Err(self.error(scope, Code::UnknownField, name.span, message))
                     }
                 }
@@ -1307,15 +1614,21 @@ impl<'a> Interp<'a> {
                 let module_scope = self.modules[module].scope;
                 match self.scopes[module_scope].names.get(&name.name).copied() {
                     Some(slot) => self.force(slot),
-                    None => Err(self.error(scope, Code::UnresolvedName, name.span, format!("the module has no `{}`", name.name))),
+                    None => Err(self.error(
+                        scope,
+                        Code::UnresolvedName,
+                        name.span,
+                        format!("the module has no `{}`", name.name),
+                    )),
                 }
             }
             Value::Resource(index) => self.resource_field(index, name, scope),
             Value::Deploy(deploy) => match &*deploy {
                 // `Cluster.Endpoint.Address`: a dotted attribute
-                Deploy::GetAtt(index, attribute) => {
-                    Ok(Value::Deploy(Rc::new(Deploy::GetAtt(*index, format!("{attribute}.{}", name.name).into()))))
-                }
+                Deploy::GetAtt(index, attribute) => Ok(Value::Deploy(Rc::new(Deploy::GetAtt(
+                    *index,
+                    format!("{attribute}.{}", name.name).into(),
+                )))),
                 _ => {
                     let message = format!("a deploy-time value has no field `{}`", name.name);
                     Err(self.error(scope, Code::DeployTimeValue, name.span, message))
@@ -1323,9 +1636,19 @@ impl<'a> Interp<'a> {
             },
             Value::Aws => match super::builtins::pseudo(&name.name) {
                 Some(deploy) => Ok(Value::Deploy(Rc::new(deploy))),
-                None => Err(self.error(scope, Code::UnknownField, name.span, format!("`aws` has no `{}`", name.name))),
+                None => Err(self.error(
+                    scope,
+                    Code::UnknownField,
+                    name.span,
+                    format!("`aws` has no `{}`", name.name),
+                )),
             },
-            Value::Null => Err(self.error(scope, Code::NullValue, span, format!("cannot read `{}` of null", name.name))),
+            Value::Null => Err(self.error(
+                scope,
+                Code::NullValue,
+                span,
+                format!("cannot read `{}` of null", name.name),
+            )),
             other => {
                 let message = format!("a {} has no field `{}`", other.kind(), name.name);
                 Err(self.error(scope, Code::UnknownField, name.span, message))
@@ -1335,14 +1658,22 @@ impl<'a> Interp<'a> {
 
     /// `r.Name`: `Fn::GetAtt` for an attribute; the property's value for a property that is not
     /// an attribute (so checks can read what a resource was given).
-    fn resource_field(&mut self, index: ResourceIdx, name: &'a ast::Ident, _scope: ScopeIdx) -> R<Value> {
+    fn resource_field(
+        &mut self,
+        index: ResourceIdx,
+        name: &'a ast::Ident,
+        _scope: ScopeIdx,
+    ) -> R<Value> {
         let type_name = self.resources[index].decl.type_name.name.clone();
         // In a check, a property the resource was given reads as its value even when it is
         // also an attribute (`Vpc.CidrBlock`): checks are about what the template says.
         let read_property = crate::cfn::facts::is_property_not_attribute(&type_name, &name.name)
             || (self.checking > 0 && crate::cfn::facts::is_property(&type_name, &name.name));
         if !read_property {
-            return Ok(Value::Deploy(Rc::new(Deploy::GetAtt(index, name.name.as_str().into()))));
+            return Ok(Value::Deploy(Rc::new(Deploy::GetAtt(
+                index,
+                name.name.as_str().into(),
+            ))));
         }
         self.force_resource(index)?;
         match &self.resources[index].properties {
@@ -1351,14 +1682,22 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn index(&mut self, base: Value, index: Value, span: Span, index_span: Span, scope: ScopeIdx) -> R<Value> {
+    fn index(
+        &mut self,
+        base: Value,
+        index: Value,
+        span: Span,
+        index_span: Span,
+        scope: ScopeIdx,
+    ) -> R<Value> {
         match (base, index) {
             (Value::List(items), Value::Int(i)) => {
                 let position = if i < 0 { items.len() as i64 + i } else { i };
                 match usize::try_from(position).ok().and_then(|p| items.get(p)) {
                     Some(v) => Ok(v.clone()),
                     None => {
-                        let message = format!("index {i} is outside the list of {} elements", items.len());
+                        let message =
+                            format!("index {i} is outside the list of {} elements", items.len());
                         Err(self.error(scope, Code::IndexOutOfBounds, index_span, message))
                     }
                 }
@@ -1369,8 +1708,13 @@ impl<'a> Interp<'a> {
                     let known: Vec<&str> = fields.keys().map(String::as_str).collect();
                     let file = self.file_of(scope).to_string();
                     self.diagnostics.push(
-                        Diagnostic::error(Code::IndexOutOfBounds, file, index_span, format!("the map has no key {:?}", &*key))
-                            .with_suggestion(&key, known),
+                        Diagnostic::error(
+                            Code::IndexOutOfBounds,
+                            file,
+                            index_span,
+                            format!("the map has no key {:?}", &*key),
+                        )
+                        .with_suggestion(&key, known),
                     );
                     Err(Abort)
                 }
@@ -1386,14 +1730,28 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn call(&mut self, function: Value, args: Vec<Value>, arg_exprs: &'a [ast::Expr], span: Span, scope: ScopeIdx) -> R<Value> {
+    fn call(
+        &mut self,
+        function: Value,
+        args: Vec<Value>,
+        arg_exprs: &'a [ast::Expr],
+        span: Span,
+        scope: ScopeIdx,
+    ) -> R<Value> {
         match function {
-            Value::Fn(FnRef::Builtin(name)) => super::builtins::call(self, name, args, arg_exprs, span, scope),
+            Value::Fn(FnRef::Builtin(name)) => {
+                super::builtins::call(self, name, args, arg_exprs, span, scope)
+            }
             Value::Fn(FnRef::Declared { module, name }) => {
-                let Some(decl) = self.modules[module].ast.items.iter().find_map(|item| match &item.kind {
-                    ItemKind::Fn(f) if f.name.name == *name => Some(f),
-                    _ => None,
-                }) else {
+                let Some(decl) = self.modules[module]
+                    .ast
+                    .items
+                    .iter()
+                    .find_map(|item| match &item.kind {
+                        ItemKind::Fn(f) if f.name.name == *name => Some(f),
+                        _ => None,
+                    })
+                else {
                     return Err(Abort);
                 };
                 let module_scope = self.modules[module].scope;
@@ -1408,7 +1766,9 @@ impl<'a> Interp<'a> {
                                 let value = self.eval(default, frame)?;
                                 self.bind(frame, &param.name.name, value, param.name.span);
                             }
-                            None => self.bind(frame, &param.name.name, Value::Null, param.name.span),
+                            None => {
+                                self.bind(frame, &param.name.name, Value::Null, param.name.span)
+                            }
                         },
                     }
                 }
@@ -1416,16 +1776,32 @@ impl<'a> Interp<'a> {
                 self.release(mark);
                 result
             }
-            other => Err(self.error(scope, Code::NotCallable, span, format!("a {} cannot be called", other.kind()))),
+            other => Err(self.error(
+                scope,
+                Code::NotCallable,
+                span,
+                format!("a {} cannot be called", other.kind()),
+            )),
         }
     }
 
-    fn unary(&mut self, op: UnaryOp, value: Value, operand: &'a ast::Expr, scope: ScopeIdx) -> R<Value> {
+    fn unary(
+        &mut self,
+        op: UnaryOp,
+        value: Value,
+        operand: &'a ast::Expr,
+        scope: ScopeIdx,
+    ) -> R<Value> {
         match (op, value) {
             (UnaryOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
             (UnaryOp::Neg, Value::Int(i)) => match i.checked_neg() {
                 Some(n) => Ok(Value::Int(n)),
-                None => Err(self.error(scope, Code::ArithmeticOverflow, operand.span, "the negation overflows")),
+                None => Err(self.error(
+                    scope,
+                    Code::ArithmeticOverflow,
+                    operand.span,
+                    "the negation overflows",
+                )),
             },
             (UnaryOp::Neg, Value::Number(n)) => Ok(Value::Number(-n)),
             (_, value) => Err(self.deploy_or_type_error(&value, operand.span, scope)),
@@ -1434,13 +1810,30 @@ impl<'a> Interp<'a> {
 
     fn deploy_or_type_error(&mut self, value: &Value, span: Span, scope: ScopeIdx) -> Abort {
         if value.is_deploy_time() {
-            self.error(scope, Code::DeployTimeValue, span, "this value is known only at deploy time, but is needed at build time")
+            self.error(
+                scope,
+                Code::DeployTimeValue,
+                span,
+                "this value is known only at deploy time, but is needed at build time",
+            )
         } else {
-            self.error(scope, Code::TypeMismatch, span, format!("unexpected {}", value.kind()))
+            self.error(
+                scope,
+                Code::TypeMismatch,
+                span,
+                format!("unexpected {}", value.kind()),
+            )
         }
     }
 
-    fn eval_binary(&mut self, op: BinaryOp, lhs: &'a ast::Expr, rhs: &'a ast::Expr, span: Span, scope: ScopeIdx) -> R<Value> {
+    fn eval_binary(
+        &mut self,
+        op: BinaryOp,
+        lhs: &'a ast::Expr,
+        rhs: &'a ast::Expr,
+        span: Span,
+        scope: ScopeIdx,
+    ) -> R<Value> {
         match op {
             BinaryOp::And | BinaryOp::Or => {
                 let left = self.eval(lhs, scope)?;
@@ -1453,7 +1846,11 @@ impl<'a> Interp<'a> {
             }
             BinaryOp::Coalesce => {
                 let left = self.eval(lhs, scope)?;
-                if matches!(left, Value::Null) { self.eval(rhs, scope) } else { Ok(left) }
+                if matches!(left, Value::Null) {
+                    self.eval(rhs, scope)
+                } else {
+                    Ok(left)
+                }
             }
             _ => {
                 let left = self.eval(lhs, scope)?;
@@ -1470,7 +1867,12 @@ impl<'a> Interp<'a> {
         }
     }
 
-    pub fn expect_list(&mut self, value: Value, expr: &'a ast::Expr, scope: ScopeIdx) -> R<Rc<Vec<Value>>> {
+    pub fn expect_list(
+        &mut self,
+        value: Value,
+        expr: &'a ast::Expr,
+        scope: ScopeIdx,
+    ) -> R<Rc<Vec<Value>>> {
         match value {
             Value::List(items) => Ok(items),
             other => Err(self.deploy_or_type_error(&other, expr.span, scope)),
@@ -1483,7 +1885,9 @@ impl<'a> Interp<'a> {
             (Value::Null, Value::Null) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
-            (Value::Int(a), Value::Number(b)) | (Value::Number(b), Value::Int(a)) => (*a as f64) == *b,
+            (Value::Int(a), Value::Number(b)) | (Value::Number(b), Value::Int(a)) => {
+                (*a as f64) == *b
+            }
             (Value::Number(a), Value::Number(b)) => a == b,
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::List(a), Value::List(b)) => {

@@ -32,20 +32,44 @@ pub fn binary<'a>(
             }))
         }
         BinaryOp::Add => add(interp, left, right, lhs, rhs, span, scope),
-        BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => arithmetic(interp, op, left, right, lhs, rhs, span, scope),
+        BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => {
+            arithmetic(interp, op, left, right, lhs, rhs, span, scope)
+        }
         BinaryOp::And | BinaryOp::Or | BinaryOp::Coalesce => Err(Abort), // handled by the interpreter
     }
 }
 
-fn non_build_time(interp: &mut Interp<'_>, value: &Value, expr: &ast::Expr, scope: ScopeIdx) -> Abort {
+fn non_build_time(
+    interp: &mut Interp<'_>,
+    value: &Value,
+    expr: &ast::Expr,
+    scope: ScopeIdx,
+) -> Abort {
     if value.is_deploy_time() {
-        interp.error(scope, Code::DeployTimeValue, expr.span, "this value is known only at deploy time, but is needed at build time")
+        interp.error(
+            scope,
+            Code::DeployTimeValue,
+            expr.span,
+            "this value is known only at deploy time, but is needed at build time",
+        )
     } else {
-        interp.error(scope, Code::TypeMismatch, expr.span, format!("unexpected {} here", value.kind()))
+        interp.error(
+            scope,
+            Code::TypeMismatch,
+            expr.span,
+            format!("unexpected {} here", value.kind()),
+        )
     }
 }
 
-fn compare(interp: &mut Interp<'_>, left: &Value, right: &Value, lhs: &ast::Expr, rhs: &ast::Expr, scope: ScopeIdx) -> R<Ordering> {
+fn compare(
+    interp: &mut Interp<'_>,
+    left: &Value,
+    right: &Value,
+    lhs: &ast::Expr,
+    rhs: &ast::Expr,
+    scope: ScopeIdx,
+) -> R<Ordering> {
     match (left, right) {
         (Value::Int(a), Value::Int(b)) => Ok(a.cmp(b)),
         (Value::Str(a), Value::Str(b)) => Ok(a.cmp(b)),
@@ -70,18 +94,36 @@ fn is_stringish(value: &Value) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn add<'a>(interp: &mut Interp<'a>, left: Value, right: Value, lhs: &'a ast::Expr, rhs: &'a ast::Expr, span: Span, scope: ScopeIdx) -> R<Value> {
+fn add<'a>(
+    interp: &mut Interp<'a>,
+    left: Value,
+    right: Value,
+    lhs: &'a ast::Expr,
+    rhs: &'a ast::Expr,
+    span: Span,
+    scope: ScopeIdx,
+) -> R<Value> {
     match (left, right) {
         (Value::Str(a), Value::Str(b)) => {
             if a.len() + b.len() > MAX_LEN {
-                return Err(interp.error(scope, Code::LimitExceeded, span, "a string grew past 1,000,000 bytes"));
+                return Err(interp.error(
+                    scope,
+                    Code::LimitExceeded,
+                    span,
+                    "a string grew past 1,000,000 bytes",
+                ));
             }
             interp.charge(scope, span, a.len() + b.len(), 0)?;
             Ok(Value::str(format!("{a}{b}")))
         }
         (Value::List(a), Value::List(b)) => {
             if a.len() + b.len() > MAX_LEN {
-                return Err(interp.error(scope, Code::LimitExceeded, span, "a list grew past 1,000,000 elements"));
+                return Err(interp.error(
+                    scope,
+                    Code::LimitExceeded,
+                    span,
+                    "a list grew past 1,000,000 elements",
+                ));
             }
             interp.charge(scope, span, 0, a.len() + b.len())?;
             let mut items = Vec::with_capacity(a.len() + b.len());
@@ -89,7 +131,12 @@ fn add<'a>(interp: &mut Interp<'a>, left: Value, right: Value, lhs: &'a ast::Exp
             items.extend(b.iter().cloned());
             Ok(Value::list(items))
         }
-        (a, b) if is_stringish(&a) && is_stringish(&b) => Ok(Value::Deploy(Rc::new(Deploy::Sub(vec![to_sub(a), to_sub(b)])))),
+        (a, b) if is_stringish(&a) && is_stringish(&b) => {
+            Ok(Value::Deploy(Rc::new(Deploy::Sub(vec![
+                to_sub(a),
+                to_sub(b),
+            ]))))
+        }
         (a, b) => arithmetic(interp, BinaryOp::Add, a, b, lhs, rhs, span, scope),
     }
 }
@@ -102,7 +149,16 @@ fn to_sub(value: Value) -> SubPart {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn arithmetic(interp: &mut Interp<'_>, op: BinaryOp, left: Value, right: Value, lhs: &ast::Expr, rhs: &ast::Expr, span: Span, scope: ScopeIdx) -> R<Value> {
+fn arithmetic(
+    interp: &mut Interp<'_>,
+    op: BinaryOp,
+    left: Value,
+    right: Value,
+    lhs: &ast::Expr,
+    rhs: &ast::Expr,
+    span: Span,
+    scope: ScopeIdx,
+) -> R<Value> {
     if let (Value::Int(a), Value::Int(b)) = (&left, &right) {
         let (a, b) = (*a, *b);
         if matches!(op, BinaryOp::Div | BinaryOp::Rem) && b == 0 {
@@ -117,7 +173,12 @@ fn arithmetic(interp: &mut Interp<'_>, op: BinaryOp, left: Value, right: Value, 
         };
         return match result {
             Some(value) => Ok(Value::Int(value)),
-            None => Err(interp.error(scope, Code::ArithmeticOverflow, span, format!("`{}` overflows 64-bit integers", op.symbol()))),
+            None => Err(interp.error(
+                scope,
+                Code::ArithmeticOverflow,
+                span,
+                format!("`{}` overflows 64-bit integers", op.symbol()),
+            )),
         };
     }
     let x = match as_number(&left) {
@@ -139,7 +200,12 @@ fn arithmetic(interp: &mut Interp<'_>, op: BinaryOp, left: Value, right: Value, 
         _ => x % y,
     };
     if !result.is_finite() {
-        return Err(interp.error(scope, Code::ArithmeticOverflow, span, "the result is not a finite number"));
+        return Err(interp.error(
+            scope,
+            Code::ArithmeticOverflow,
+            span,
+            "the result is not a finite number",
+        ));
     }
     Ok(Value::Number(result))
 }

@@ -72,7 +72,9 @@ fn kind_of_depth(file: &ast::File, ty: &ast::TypeExpr, depth: usize) -> (ParamKi
                         literals.extend(l);
                         optional |= o;
                     }
-                    (_, _) if matches!(&member.kind, TypeExprKind::Named(n) if n.len() == 1 && n[0].name == "null") => optional = true,
+                    (_, _) if matches!(&member.kind, TypeExprKind::Named(n) if n.len() == 1 && n[0].name == "null") => {
+                        optional = true
+                    }
                     _ => return (ParamKind::Other, false),
                 }
             }
@@ -100,7 +102,11 @@ fn kind_of_depth(file: &ast::File, ty: &ast::TypeExpr, depth: usize) -> (ParamKi
 
 /// Reads the command-line params against the entry file's declarations. Params that are not
 /// given are left out of the map (their defaults are evaluated by the interpreter).
-pub fn read(file_id: &str, file: &ast::File, given: &[(String, String)]) -> (IndexMap<String, Value>, Vec<Diagnostic>) {
+pub fn read(
+    file_id: &str,
+    file: &ast::File,
+    given: &[(String, String)],
+) -> (IndexMap<String, Value>, Vec<Diagnostic>) {
     let (_, spans) = params_text(given);
     let declared = declarations(file);
     let mut values = IndexMap::new();
@@ -108,9 +114,18 @@ pub fn read(file_id: &str, file: &ast::File, given: &[(String, String)]) -> (Ind
     for ((name, text), span) in given.iter().zip(spans) {
         let Some((_, param)) = declared.iter().find(|(_, p)| p.name.name == *name) else {
             let names: Vec<&str> = declared.iter().map(|(_, p)| p.name.name.as_str()).collect();
-            let known = if names.is_empty() { "the project declares no params".to_string() } else { format!("the params are {}", backticked(&names)) };
-            let mut d = Diagnostic::error(Code::UnknownParam, PARAMS_FILE, Span::new(span.start, span.start + name.len()), format!("unknown param `{name}`"))
-                .with_suggestion(name, names.iter().copied());
+            let known = if names.is_empty() {
+                "the project declares no params".to_string()
+            } else {
+                format!("the params are {}", backticked(&names))
+            };
+            let mut d = Diagnostic::error(
+                Code::UnknownParam,
+                PARAMS_FILE,
+                Span::new(span.start, span.start + name.len()),
+                format!("unknown param `{name}`"),
+            )
+            .with_suggestion(name, names.iter().copied());
             if d.help.is_none() {
                 d.help = Some(known);
             }
@@ -134,7 +149,11 @@ pub fn read(file_id: &str, file: &ast::File, given: &[(String, String)]) -> (Ind
                 .with_label_in(file_id, param.ty.span, "declared here");
                 if let ParamKind::Literals(allowed) = &kind {
                     d = d.with_suggestion(text, allowed.iter().map(String::as_str));
-                    let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+                    let list = allowed
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     d.help = Some(match d.help.take() {
                         Some(h) => format!("{h} the allowed values are {list}"),
                         None => format!("the allowed values are {list}"),
@@ -145,15 +164,34 @@ pub fn read(file_id: &str, file: &ast::File, given: &[(String, String)]) -> (Ind
         }
     }
     for (_, param) in &declared {
-        if param.default.is_none() && !values.contains_key(&param.name.name) && !given.iter().any(|(n, _)| *n == param.name.name) {
+        if param.default.is_none()
+            && !values.contains_key(&param.name.name)
+            && !given.iter().any(|(n, _)| *n == param.name.name)
+        {
             let (kind, _) = kind_of(file, &param.ty);
             let help = match &kind {
-                ParamKind::Literals(allowed) => format!("set it with `{}=VALUE`, one of {}", param.name.name, allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")),
+                ParamKind::Literals(allowed) => format!(
+                    "set it with `{}=VALUE`, one of {}",
+                    param.name.name,
+                    allowed
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 _ => format!("set it with `{}=VALUE`", param.name.name),
             };
             diagnostics.push(
-                Diagnostic::error(Code::MissingParam, file_id, param.name.span, format!("param `{}` has no default and was not given", param.name.name))
-                    .with_help(help),
+                Diagnostic::error(
+                    Code::MissingParam,
+                    file_id,
+                    param.name.span,
+                    format!(
+                        "param `{}` has no default and was not given",
+                        param.name.name
+                    ),
+                )
+                .with_help(help),
             );
         }
     }
@@ -161,7 +199,11 @@ pub fn read(file_id: &str, file: &ast::File, given: &[(String, String)]) -> (Ind
 }
 
 fn backticked(names: &[&str]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn parse_value(kind: &ParamKind, optional: bool, text: &str) -> Option<Value> {
@@ -172,7 +214,11 @@ fn parse_value(kind: &ParamKind, optional: bool, text: &str) -> Option<Value> {
         ParamKind::Literals(allowed) => allowed.iter().any(|a| a == text).then(|| Value::str(text)),
         ParamKind::Str => Some(Value::str(text)),
         ParamKind::Int => text.parse::<i64>().ok().map(Value::Int),
-        ParamKind::Number => text.parse::<f64>().ok().filter(|n| n.is_finite()).map(Value::Number),
+        ParamKind::Number => text
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(Value::Number),
         ParamKind::Bool => match text {
             "true" => Some(Value::Bool(true)),
             "false" => Some(Value::Bool(false)),

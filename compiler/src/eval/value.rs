@@ -41,7 +41,10 @@ pub enum Value {
     /// A declared function (its module and name) or a built-in.
     Fn(FnRef),
     /// A component (its module and name).
-    Component { module: usize, name: Rc<str> },
+    Component {
+        module: usize,
+        name: Rc<str>,
+    },
     /// The `aws` pseudo-parameter namespace.
     Aws,
 }
@@ -59,7 +62,10 @@ pub enum Deploy {
     Ref(ResourceIdx),
     GetAtt(ResourceIdx, Rc<str>),
     /// A template parameter of a stack: `{"Ref": "<LogicalId>"}`.
-    Parameter { stack: usize, logical_id: Rc<str> },
+    Parameter {
+        stack: usize,
+        logical_id: Rc<str>,
+    },
     /// `AWS::Region` and friends.
     Pseudo(&'static str),
     /// `Fn::GetAZs ""`: a list.

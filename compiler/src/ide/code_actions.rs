@@ -24,7 +24,10 @@ pub fn code_actions(diagnostics: &[Diagnostic], range: Span) -> Vec<CodeAction> 
             Some(CodeAction {
                 title: format!("replace with `{replacement}`"),
                 diagnostic: d.clone(),
-                edit: TextEdit { span: d.span, text: replacement },
+                edit: TextEdit {
+                    span: d.span,
+                    text: replacement,
+                },
             })
         })
         .collect()
@@ -38,12 +41,16 @@ mod tests {
 
     #[test]
     fn did_you_mean_becomes_a_quick_fix() {
-        let (db, file, offset) = one("stack s {\n  resource B: AWS::S3::Bucket { Bucket$0Nam: \"x\" }\n}\n");
+        let (db, file, offset) =
+            one("stack s {\n  resource B: AWS::S3::Bucket { Bucket$0Nam: \"x\" }\n}\n");
         let diagnostics = file_diagnostics(&db, file, &DiagnosticsOptions::default());
         let actions = code_actions(&diagnostics, Span::new(offset, offset));
         assert_eq!(actions.len(), 1, "{diagnostics:?}");
         assert_eq!(actions[0].edit.text, "BucketName");
-        assert_eq!(&file.text(&db)[actions[0].edit.span.start..actions[0].edit.span.end], "BucketNam");
+        assert_eq!(
+            &file.text(&db)[actions[0].edit.span.start..actions[0].edit.span.end],
+            "BucketNam"
+        );
         assert!(code_actions(&diagnostics, Span::new(0, 1)).is_empty());
     }
 }

@@ -3,7 +3,10 @@
 //! finds (failing checks, logical ID collisions...) for the chosen params. By default every
 //! value of each literal-union param is tried, as `cvl check` does.
 
-use crate::db::{BuildRequest, Db, SourceFile, evaluate, parse, project_files, resolve_imports, static_diagnostics};
+use crate::db::{
+    BuildRequest, Db, SourceFile, evaluate, parse, project_files, resolve_imports,
+    static_diagnostics,
+};
 use crate::diagnostic::{Diagnostic, sort_and_dedup};
 use crate::eval::params::{ParamKind, declarations, kind_of};
 
@@ -22,32 +25,64 @@ pub struct DiagnosticsOptions {
 /// when none does.
 pub fn entries_of(db: &dyn Db, file: SourceFile) -> Vec<SourceFile> {
     let files = db.workspace().files(db);
-    let imported = |f: SourceFile| files.values().any(|other| *other != f && resolve_imports(db, *other).targets.iter().any(|(_, t)| *t == Some(f)));
+    let imported = |f: SourceFile| {
+        files.values().any(|other| {
+            *other != f
+                && resolve_imports(db, *other)
+                    .targets
+                    .iter()
+                    .any(|(_, t)| *t == Some(f))
+        })
+    };
     let entries: Vec<SourceFile> = files
         .values()
         .copied()
-        .filter(|&entry| !entry.path(db).starts_with("std/") && !imported(entry) && project_files(db, entry).contains(&file))
+        .filter(|&entry| {
+            !entry.path(db).starts_with("std/")
+                && !imported(entry)
+                && project_files(db, entry).contains(&file)
+        })
         .collect();
-    if entries.is_empty() { vec![file] } else { entries }
+    if entries.is_empty() {
+        vec![file]
+    } else {
+        entries
+    }
 }
 
 /// Every diagnostic about `file`, sorted.
-pub fn file_diagnostics(db: &dyn Db, file: SourceFile, options: &DiagnosticsOptions) -> Vec<Diagnostic> {
+pub fn file_diagnostics(
+    db: &dyn Db,
+    file: SourceFile,
+    options: &DiagnosticsOptions,
+) -> Vec<Diagnostic> {
     let path = file.path(db).clone();
     let mut out: Vec<Diagnostic> = Vec::new();
     for entry in entries_of(db, file) {
         let statics = static_diagnostics(db, entry);
         let has_errors = statics.iter().any(Diagnostic::is_error);
         out.extend(statics.into_iter().filter(|d| d.file == path));
-        if has_errors || options.static_only || entry.path(db).starts_with("std/") || !is_entry_file(db, entry) {
+        if has_errors
+            || options.static_only
+            || entry.path(db).starts_with("std/")
+            || !is_entry_file(db, entry)
+        {
             continue;
         }
         for assignment in assignments(db, entry, &options.params) {
             let request = BuildRequest::new(db, entry.path(db).clone(), assignment.clone());
             let outcome = evaluate(db, request);
-            let extra: Vec<String> = assignment.iter().filter(|a| !options.params.contains(a)).map(|(k, v)| format!("{k}={v}")).collect();
+            let extra: Vec<String> = assignment
+                .iter()
+                .filter(|a| !options.params.contains(a))
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             for diagnostic in outcome.diagnostics.iter().filter(|d| d.file == path) {
-                if out.iter().any(|d| d.code == diagnostic.code && d.span == diagnostic.span && d.message == diagnostic.message) {
+                if out.iter().any(|d| {
+                    d.code == diagnostic.code
+                        && d.span == diagnostic.span
+                        && d.message == diagnostic.message
+                }) {
                     continue;
                 }
                 let mut diagnostic = diagnostic.clone();
@@ -69,11 +104,20 @@ pub fn file_diagnostics(db: &dyn Db, file: SourceFile, options: &DiagnosticsOpti
 /// A project entry declares stacks (or resources): modules only declare what entries use.
 pub(crate) fn is_entry_file(db: &dyn Db, file: SourceFile) -> bool {
     use crate::syntax::ast::ItemKind;
-    parse(db, file).ast.items.iter().any(|i| matches!(i.kind, ItemKind::Stack(_) | ItemKind::Resource(_) | ItemKind::Param(_) | ItemKind::Output(_)))
+    parse(db, file).ast.items.iter().any(|i| {
+        matches!(
+            i.kind,
+            ItemKind::Stack(_) | ItemKind::Resource(_) | ItemKind::Param(_) | ItemKind::Output(_)
+        )
+    })
 }
 
 /// The given params plus every combination of the literal-union params left unset.
-pub fn assignments(db: &dyn Db, entry: SourceFile, params: &[(String, String)]) -> Vec<Vec<(String, String)>> {
+pub fn assignments(
+    db: &dyn Db,
+    entry: SourceFile,
+    params: &[(String, String)],
+) -> Vec<Vec<(String, String)>> {
     let ast = parse(db, entry).ast.clone();
     let mut assignments = vec![params.to_vec()];
     for (_, param) in declarations(&ast) {
@@ -107,12 +151,21 @@ mod tests {
     fn codes(files: &[(&str, &str)], file: &str) -> Vec<(String, Option<String>)> {
         let (db, _, _) = fixture(files);
         let file = db.file(file).unwrap();
-        file_diagnostics(&db, file, &DiagnosticsOptions::default()).into_iter().map(|d| (d.code.as_str().to_string(), d.help)).collect()
+        file_diagnostics(&db, file, &DiagnosticsOptions::default())
+            .into_iter()
+            .map(|d| (d.code.as_str().to_string(), d.help))
+            .collect()
     }
 
     #[test]
     fn static_errors_of_the_file() {
-        let found = codes(&[("main.cvl", "stack s {\n  resource B: AWS::S3::Bucket { BucketNam: \"x\" }\n}\n")], "main.cvl");
+        let found = codes(
+            &[(
+                "main.cvl",
+                "stack s {\n  resource B: AWS::S3::Bucket { BucketNam: \"x\" }\n}\n",
+            )],
+            "main.cvl",
+        );
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, "unknown-property");
     }
@@ -123,7 +176,14 @@ mod tests {
         let found = codes(&[("main.cvl", main)], "main.cvl");
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "check-failed");
-        assert!(found[0].1.as_deref().unwrap_or_default().contains("env=prod"), "{found:?}");
+        assert!(
+            found[0]
+                .1
+                .as_deref()
+                .unwrap_or_default()
+                .contains("env=prod"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -25,7 +25,10 @@ pub struct EnvValue {
 /// when the project does not evaluate (static errors) or the name is not a plain value (a
 /// function, a component, a module, a stack).
 pub fn env_values(db: &dyn Db, context: SourceFile, file: SourceFile, name: &str) -> Vec<EnvValue> {
-    let Some(entry) = entries_of(db, context).into_iter().find(|&e| !e.path(db).starts_with("std/") && is_entry_file(db, e)) else {
+    let Some(entry) = entries_of(db, context)
+        .into_iter()
+        .find(|&e| !e.path(db).starts_with("std/") && is_entry_file(db, e))
+    else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -37,13 +40,21 @@ pub fn env_values(db: &dyn Db, context: SourceFile, file: SourceFile, name: &str
                 return None;
             }
             match interp.lookup(scope, name, Span::default()) {
-                Ok(Value::Fn(_) | Value::Component { .. } | Value::Module(_) | Value::Stack(_)) => None,
+                Ok(Value::Fn(_) | Value::Component { .. } | Value::Module(_) | Value::Stack(_)) => {
+                    None
+                }
                 Ok(value) => Some(Some(display(&value))),
                 Err(_) => Some(None),
             }
         });
-        let Some(Some(value)) = value else { return Vec::new() };
-        let params = assignment.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+        let Some(Some(value)) = value else {
+            return Vec::new();
+        };
+        let params = assignment
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ");
         out.push(EnvValue { params, value });
     }
     out
@@ -52,12 +63,22 @@ pub fn env_values(db: &dyn Db, context: SourceFile, file: SourceFile, name: &str
 /// Markdown for hover: one line per env, or one line when every env agrees.
 pub fn markdown(values: &[EnvValue]) -> Option<String> {
     let first = values.first()?;
-    let shown = |v: &Option<String>| v.as_ref().map_or_else(|| "(fails to evaluate)".to_string(), |v| format!("`{v}`"));
+    let shown = |v: &Option<String>| {
+        v.as_ref()
+            .map_or_else(|| "(fails to evaluate)".to_string(), |v| format!("`{v}`"))
+    };
     if values.iter().all(|v| v.value == first.value) {
-        let every = if values.len() > 1 { " in every env" } else { "" };
+        let every = if values.len() > 1 {
+            " in every env"
+        } else {
+            ""
+        };
         return Some(format!("Value{every}: {}", shown(&first.value)));
     }
-    let lines: Vec<String> = values.iter().map(|v| format!("- `{}`: {}", v.params, shown(&v.value))).collect();
+    let lines: Vec<String> = values
+        .iter()
+        .map(|v| format!("- `{}`: {}", v.params, shown(&v.value)))
+        .collect();
     Some(format!("Value per env:\n{}", lines.join("\n")))
 }
 
@@ -81,26 +102,44 @@ mod tests {
         assert_eq!(
             values,
             vec![
-                EnvValue { params: "env=beta".into(), value: Some("{ cpu: 256 }".into()) },
-                EnvValue { params: "env=prod".into(), value: Some("{ cpu: 1024 }".into()) },
+                EnvValue {
+                    params: "env=beta".into(),
+                    value: Some("{ cpu: 256 }".into())
+                },
+                EnvValue {
+                    params: "env=prod".into(),
+                    value: Some("{ cpu: 1024 }".into())
+                },
             ]
         );
-        assert_eq!(markdown(&values).unwrap(), "Value per env:\n- `env=beta`: `{ cpu: 256 }`\n- `env=prod`: `{ cpu: 1024 }`");
+        assert_eq!(
+            markdown(&values).unwrap(),
+            "Value per env:\n- `env=beta`: `{ cpu: 256 }`\n- `env=prod`: `{ cpu: 1024 }`"
+        );
         let env = values_of("main.cvl", "env");
         assert_eq!(env[1].value.as_deref(), Some("\"prod\""));
     }
 
     #[test]
     fn the_same_in_every_env_and_in_an_imported_file() {
-        assert_eq!(markdown(&values_of("main.cvl", "region")).unwrap(), "Value in every env: `\"eu\"`");
-        assert_eq!(markdown(&values_of("lib.cvl", "delay")).unwrap(), "Value in every env: `5`");
+        assert_eq!(
+            markdown(&values_of("main.cvl", "region")).unwrap(),
+            "Value in every env: `\"eu\"`"
+        );
+        assert_eq!(
+            markdown(&values_of("lib.cvl", "delay")).unwrap(),
+            "Value in every env: `5`"
+        );
     }
 
     #[test]
     fn functions_unknown_names_and_broken_projects_show_nothing() {
         assert!(values_of("main.cvl", "twice").is_empty());
         assert!(values_of("main.cvl", "nope").is_empty());
-        let (db, file, _) = fixture(&[("main.cvl", "param env: \"a\" | \"b\"\nlet x: int = \"s\"\nstack s {}\n")]);
+        let (db, file, _) = fixture(&[(
+            "main.cvl",
+            "param env: \"a\" | \"b\"\nlet x: int = \"s\"\nstack s {}\n",
+        )]);
         assert!(env_values(&db, file, file, "x").is_empty());
         assert_eq!(markdown(&[]), None);
     }

@@ -13,29 +13,46 @@ use crate::syntax::format::{FormatError, format_source, minimal_edit};
 pub fn format_document(db: &dyn Db, file: SourceFile) -> Result<Vec<TextEdit>, FormatError> {
     let text = file.text(db);
     let formatted = format_source(file.path(db), text)?;
-    Ok(minimal_edit(text, &formatted).map(|(span, text)| TextEdit { span, text }).into_iter().collect())
+    Ok(minimal_edit(text, &formatted)
+        .map(|(span, text)| TextEdit { span, text })
+        .into_iter()
+        .collect())
 }
 
 /// The edit that formats the top-level declarations `range` touches (with the comments above
 /// them): they are replaced by their formatted text.
-pub fn format_range(db: &dyn Db, file: SourceFile, range: Span) -> Result<Vec<TextEdit>, FormatError> {
+pub fn format_range(
+    db: &dyn Db,
+    file: SourceFile,
+    range: Span,
+) -> Result<Vec<TextEdit>, FormatError> {
     let text = file.text(db);
     let formatted = format_source(file.path(db), text)?;
     let (before, _) = crate::syntax::parse_file(file.path(db), text);
     let (after, _) = crate::syntax::parse_file(file.path(db), &formatted);
-    let touched: Vec<usize> =
-        (0..before.items.len()).filter(|&i| before.items[i].span.start <= range.end && range.start <= before.items[i].span.end).collect();
-    let (Some(&first), Some(&last)) = (touched.first(), touched.last()) else { return Ok(Vec::new()) };
+    let touched: Vec<usize> = (0..before.items.len())
+        .filter(|&i| {
+            before.items[i].span.start <= range.end && range.start <= before.items[i].span.end
+        })
+        .collect();
+    let (Some(&first), Some(&last)) = (touched.first(), touched.last()) else {
+        return Ok(Vec::new());
+    };
     if after.items.len() != before.items.len() {
         return format_document(db, file);
     }
     // from the end of the declaration before (or the start) to the end of the last one
-    let start_of = |items: &[crate::syntax::ast::Item], i: usize| if i == 0 { 0 } else { items[i - 1].span.end };
+    let start_of = |items: &[crate::syntax::ast::Item], i: usize| {
+        if i == 0 { 0 } else { items[i - 1].span.end }
+    };
     let old = Span::new(start_of(&before.items, first), before.items[last].span.end);
     let new = Span::new(start_of(&after.items, first), after.items[last].span.end);
     let (old_text, new_text) = (&text[old.start..old.end], &formatted[new.start..new.end]);
     Ok(minimal_edit(old_text, new_text)
-        .map(|(span, text)| TextEdit { span: Span::new(old.start + span.start, old.start + span.end), text })
+        .map(|(span, text)| TextEdit {
+            span: Span::new(old.start + span.start, old.start + span.end),
+            text,
+        })
         .into_iter()
         .collect())
 }
@@ -49,7 +66,12 @@ pub fn refusal(db: &dyn Db, file: SourceFile, error: &FormatError) -> Diagnostic
         FormatError::Changed(_) => None,
     };
     let span = first.map_or(Span::new(0, 0), |d| d.span);
-    let diagnostic = Diagnostic::warning(Code::FormatRefused, path, span, format!("not formatted: {error}"));
+    let diagnostic = Diagnostic::warning(
+        Code::FormatRefused,
+        path,
+        span,
+        format!("not formatted: {error}"),
+    );
     match first {
         Some(syntax) => diagnostic.with_help(format!("first syntax error: {}", syntax.message)),
         None => diagnostic,
@@ -74,10 +96,19 @@ mod tests {
         let text = "let a={x:1}\n// b's comment\nlet   b =  2 // two\nlet c=3\n";
         let (db, file, _) = one(text);
         let whole = apply(text, &format_document(&db, file).unwrap());
-        assert_eq!(whole, "let a = { x: 1 }\n// b's comment\nlet b = 2 // two\nlet c = 3\n");
+        assert_eq!(
+            whole,
+            "let a = { x: 1 }\n// b's comment\nlet b = 2 // two\nlet c = 3\n"
+        );
         let at_b = text.find("let   b").unwrap();
-        let ranged = apply(text, &format_range(&db, file, Span::new(at_b, at_b + 3)).unwrap());
-        assert_eq!(ranged, "let a={x:1}\n// b's comment\nlet b = 2 // two\nlet c=3\n");
+        let ranged = apply(
+            text,
+            &format_range(&db, file, Span::new(at_b, at_b + 3)).unwrap(),
+        );
+        assert_eq!(
+            ranged,
+            "let a={x:1}\n// b's comment\nlet b = 2 // two\nlet c=3\n"
+        );
         let (db, file, _) = one("let a = \n");
         assert!(format_document(&db, file).is_err());
     }
@@ -90,10 +121,25 @@ mod tests {
         assert!(format_range(&db, file, Span::new(0, 3)).is_err());
         let diagnostic = refusal(&db, file, &error);
         assert_eq!(diagnostic.code, Code::FormatRefused);
-        assert!(!diagnostic.is_error(), "a warning: the syntax error itself is the error");
-        assert!(diagnostic.span.start >= text.find("{").unwrap(), "{diagnostic:?}");
-        assert!(diagnostic.message.contains("syntax errors"), "{}", diagnostic.message);
-        assert!(diagnostic.help.unwrap_or_default().starts_with("first syntax error: "));
+        assert!(
+            !diagnostic.is_error(),
+            "a warning: the syntax error itself is the error"
+        );
+        assert!(
+            diagnostic.span.start >= text.find("{").unwrap(),
+            "{diagnostic:?}"
+        );
+        assert!(
+            diagnostic.message.contains("syntax errors"),
+            "{}",
+            diagnostic.message
+        );
+        assert!(
+            diagnostic
+                .help
+                .unwrap_or_default()
+                .starts_with("first syntax error: ")
+        );
         let changed = refusal(&db, file, &FormatError::Changed("a comment".into()));
         assert_eq!((changed.span, changed.help), (Span::new(0, 0), None));
     }

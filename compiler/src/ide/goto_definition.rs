@@ -11,7 +11,9 @@ use crate::source::Span;
 /// CloudFormation properties and attributes).
 pub fn goto_definition(db: &dyn Db, file: SourceFile, offset: usize) -> Vec<NavTarget> {
     let cx = Cx::new(db, file);
-    let Some((span, target)) = cx.index.target_at(offset) else { return Vec::new() };
+    let Some((span, target)) = cx.index.target_at(offset) else {
+        return Vec::new();
+    };
     match resolve(&cx, &target) {
         Resolved::Def(location) => {
             let def = location.get(&cx);
@@ -23,7 +25,11 @@ pub fn goto_definition(db: &dyn Db, file: SourceFile, offset: usize) -> Vec<NavT
             {
                 return vec![module_start(db, module)];
             }
-            vec![NavTarget { file: location.file.path(db).clone(), span: def.span, full: def.full }]
+            vec![NavTarget {
+                file: location.file.path(db).clone(),
+                span: def.span,
+                full: def.full,
+            }]
         }
         Resolved::Module(module) => vec![module_start(db, module)],
         _ => Vec::new(),
@@ -31,7 +37,11 @@ pub fn goto_definition(db: &dyn Db, file: SourceFile, offset: usize) -> Vec<NavT
 }
 
 fn module_start(db: &dyn Db, module: SourceFile) -> NavTarget {
-    NavTarget { file: module.path(db).clone(), span: Span::default(), full: Span::new(0, module.text(db).len()) }
+    NavTarget {
+        file: module.path(db).clone(),
+        span: Span::default(),
+        full: Span::new(0, module.text(db).len()),
+    }
 }
 
 #[cfg(test)]
@@ -60,9 +70,18 @@ mod tests {
 
     #[test]
     fn members_go_into_the_standard_library() {
-        let found = goto(&[("main.cvl", "import std.vpc\nstack s {\n  let net = vpc.Netw$0ork { name: \"x\" }\n}\n")]);
-        assert_eq!(found, vec![("std/vpc.cvl".to_string(), "Network".to_string())]);
-        let found = goto(&[("main.cvl", "import std.vpc\nstack s {\n  let net = vpc.Network { na$0me: \"x\" }\n}\n")]);
+        let found = goto(&[(
+            "main.cvl",
+            "import std.vpc\nstack s {\n  let net = vpc.Netw$0ork { name: \"x\" }\n}\n",
+        )]);
+        assert_eq!(
+            found,
+            vec![("std/vpc.cvl".to_string(), "Network".to_string())]
+        );
+        let found = goto(&[(
+            "main.cvl",
+            "import std.vpc\nstack s {\n  let net = vpc.Network { na$0me: \"x\" }\n}\n",
+        )]);
         assert_eq!(found, vec![("std/vpc.cvl".to_string(), "name".to_string())]);
         let found = goto(&[("main.cvl", "import std.v$0pc\n")]);
         assert_eq!(found, vec![("std/vpc.cvl".to_string(), String::new())]);
@@ -72,8 +91,14 @@ mod tests {
     fn instance_outputs_and_stack_members_across_files() {
         let lib = "component Box {\n  param size: int = 1\n  output doubled = size * 2\n}\n";
         let main = "import \"./lib.cvl\" as lib\nstack a {\n  let b = lib.Box {}\n  output o = b.doub$0led\n}\n";
-        assert_eq!(goto(&[("main.cvl", main), ("lib.cvl", lib)]), vec![("lib.cvl".to_string(), "doubled".to_string())]);
+        assert_eq!(
+            goto(&[("main.cvl", main), ("lib.cvl", lib)]),
+            vec![("lib.cvl".to_string(), "doubled".to_string())]
+        );
         let main = "stack net {\n  let cidr = \"10.0.0.0/16\"\n}\nstack app {\n  output c = net.ci$0dr\n}\n";
-        assert_eq!(goto(&[("main.cvl", main)]), vec![("main.cvl".to_string(), "cidr".to_string())]);
+        assert_eq!(
+            goto(&[("main.cvl", main)]),
+            vec![("main.cvl".to_string(), "cidr".to_string())]
+        );
     }
 }

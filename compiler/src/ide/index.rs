@@ -10,7 +10,8 @@
 use crate::db::{Db, SourceFile, parse};
 use crate::source::Span;
 use crate::syntax::ast::{
-    self, Expr, ExprKind, ImportTarget, Item, ItemKind, RecordEntry, StrPart, TypeExpr, TypeExprKind,
+    self, Expr, ExprKind, ImportTarget, Item, ItemKind, RecordEntry, StrPart, TypeExpr,
+    TypeExprKind,
 };
 use std::sync::Arc;
 
@@ -81,11 +82,17 @@ pub enum Detail {
     /// A let whose value is a component instance: the component it instantiates.
     Instance { component: Target },
     /// A let with a written type, or a param: the type (and the param's default).
-    Typed { ty: TypeExpr, default: Option<String> },
+    Typed {
+        ty: TypeExpr,
+        default: Option<String>,
+    },
     /// A type alias.
     Alias { ty: TypeExpr },
     /// A function: its parameters and return type as written.
-    Fn { params: Vec<ParamText>, ret: Option<String> },
+    Fn {
+        params: Vec<ParamText>,
+        ret: Option<String>,
+    },
     /// An import: the module path as written (`std.vpc`, `"./lib/net.cvl"`).
     Import { path: String },
 }
@@ -114,9 +121,15 @@ pub enum Target {
     /// `base.a.b`: the member at the end of `path`, read from a definition of this file.
     Member { base: DefId, path: Vec<String> },
     /// A key of a component instance's arguments: the component's param `name`.
-    Arg { component: Box<Target>, name: String },
+    Arg {
+        component: Box<Target>,
+        name: String,
+    },
     /// A key in a resource's properties: the property at the end of `path`.
-    Property { type_name: String, path: Vec<String> },
+    Property {
+        type_name: String,
+        path: Vec<String>,
+    },
     /// A key of a resource's `with { ... }`.
     ResourceOption(String),
     /// A resource type name (`AWS::S3::Bucket`).
@@ -152,7 +165,10 @@ pub struct Scope {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Expected {
     /// The properties of a resource type, at `path` (empty: the top level).
-    Properties { type_name: String, path: Vec<String> },
+    Properties {
+        type_name: String,
+        path: Vec<String>,
+    },
     /// A resource's `with { ... }`.
     Options,
     /// The params of a component.
@@ -184,19 +200,65 @@ pub struct FileIndex {
 
 /// The built-in functions.
 pub const BUILTINS: &[&str] = &[
-    "len", "keys", "values", "contains", "upper", "lower", "replace", "to_string", "to_json", "min", "max", "flatten",
-    "join", "split", "select", "cidr", "base64", "import_value", "secret", "ssm",
+    "len",
+    "keys",
+    "values",
+    "contains",
+    "upper",
+    "lower",
+    "replace",
+    "to_string",
+    "to_json",
+    "min",
+    "max",
+    "flatten",
+    "join",
+    "split",
+    "select",
+    "cidr",
+    "base64",
+    "import_value",
+    "secret",
+    "ssm",
 ];
 
 /// The fields of `aws`, with their docs.
 pub const AWS_FIELDS: &[(&str, &str, &str)] = &[
-    ("region", "string", "The region the stack is deployed in (`AWS::Region`)."),
-    ("account_id", "string", "The account the stack is deployed in (`AWS::AccountId`)."),
-    ("partition", "string", "The partition: `aws`, `aws-cn`, `aws-us-gov` (`AWS::Partition`)."),
-    ("stack_name", "string", "The name of the stack (`AWS::StackName`)."),
-    ("stack_id", "string", "The ID of the stack (`AWS::StackId`)."),
-    ("url_suffix", "string", "The domain suffix: `amazonaws.com` mostly (`AWS::URLSuffix`)."),
-    ("azs", "[string]", "The availability zones of the region (`Fn::GetAZs`)."),
+    (
+        "region",
+        "string",
+        "The region the stack is deployed in (`AWS::Region`).",
+    ),
+    (
+        "account_id",
+        "string",
+        "The account the stack is deployed in (`AWS::AccountId`).",
+    ),
+    (
+        "partition",
+        "string",
+        "The partition: `aws`, `aws-cn`, `aws-us-gov` (`AWS::Partition`).",
+    ),
+    (
+        "stack_name",
+        "string",
+        "The name of the stack (`AWS::StackName`).",
+    ),
+    (
+        "stack_id",
+        "string",
+        "The ID of the stack (`AWS::StackId`).",
+    ),
+    (
+        "url_suffix",
+        "string",
+        "The domain suffix: `amazonaws.com` mostly (`AWS::URLSuffix`).",
+    ),
+    (
+        "azs",
+        "[string]",
+        "The availability zones of the region (`Fn::GetAZs`).",
+    ),
 ];
 
 /// The index of a file's current text. Cached per file; re-runs when its tree changes.
@@ -207,7 +269,10 @@ pub fn file_index(db: &dyn Db, file: SourceFile) -> Arc<FileIndex> {
 
 /// Indexes a tree parsed from `text`.
 pub fn build(tree: &ast::File, text: &str) -> FileIndex {
-    let mut b = Builder { index: FileIndex::default(), text };
+    let mut b = Builder {
+        index: FileIndex::default(),
+        text,
+    };
     let file_scope = b.scope(None, Span::new(0, usize::MAX));
     b.declare_items(&tree.items, file_scope, None);
     b.walk_items(&tree.items, file_scope);
@@ -218,7 +283,10 @@ pub fn build(tree: &ast::File, text: &str) -> FileIndex {
 impl FileIndex {
     /// The reference whose identifier contains `offset` (touching its end counts).
     pub fn reference_at(&self, offset: usize) -> Option<&Reference> {
-        self.refs.iter().filter(|r| r.span.contains(offset)).min_by_key(|r| r.span.len())
+        self.refs
+            .iter()
+            .filter(|r| r.span.contains(offset))
+            .min_by_key(|r| r.span.len())
     }
 
     /// The definition whose identifier contains `offset`.
@@ -231,7 +299,8 @@ impl FileIndex {
         if let Some(def) = self.def_at(offset) {
             return Some((self.defs[def].span, Target::Def(def)));
         }
-        self.reference_at(offset).map(|r| (r.span, r.target.clone()))
+        self.reference_at(offset)
+            .map(|r| (r.span, r.target.clone()))
     }
 
     /// The innermost scope containing `offset`.
@@ -246,7 +315,11 @@ impl FileIndex {
     pub fn lookup(&self, scope: ScopeId, name: &str) -> Option<DefId> {
         let mut current = Some(scope);
         while let Some(s) = current {
-            if let Some(&def) = self.scopes[s].defs.iter().find(|&&d| self.defs[d].name == name && self.defs[d].kind.is_name()) {
+            if let Some(&def) = self.scopes[s]
+                .defs
+                .iter()
+                .find(|&&d| self.defs[d].name == name && self.defs[d].kind.is_name())
+            {
                 return Some(def);
             }
             current = self.scopes[s].parent;
@@ -286,7 +359,12 @@ impl FileIndex {
 
     /// The definition named `name` at the top level of the file (what importers see).
     pub fn top_level(&self, name: &str) -> Option<DefId> {
-        self.scopes.first()?.defs.iter().copied().find(|&d| self.defs[d].name == name && self.defs[d].kind.is_name())
+        self.scopes
+            .first()?
+            .defs
+            .iter()
+            .copied()
+            .find(|&d| self.defs[d].name == name && self.defs[d].kind.is_name())
     }
 
     /// The innermost record with known fields that contains `offset` (inside its braces).
@@ -305,7 +383,11 @@ struct Builder<'t> {
 
 impl Builder<'_> {
     fn scope(&mut self, parent: Option<ScopeId>, span: Span) -> ScopeId {
-        self.index.scopes.push(Scope { parent, span, defs: Vec::new() });
+        self.index.scopes.push(Scope {
+            parent,
+            span,
+            defs: Vec::new(),
+        });
         self.index.scopes.len() - 1
     }
 
@@ -322,8 +404,14 @@ impl Builder<'_> {
 
     /// The span of `name` inside `span` (parentheses grow a name's span).
     fn name_span(&self, name: &str, span: Span) -> Span {
-        match self.text.get(span.start..span.end).and_then(|t| t.find(name)) {
-            Some(at) if span.len() != name.len() => Span::new(span.start + at, span.start + at + name.len()),
+        match self
+            .text
+            .get(span.start..span.end)
+            .and_then(|t| t.find(name))
+        {
+            Some(at) if span.len() != name.len() => {
+                Span::new(span.start + at, span.start + at + name.len())
+            }
             _ => span,
         }
     }
@@ -348,29 +436,54 @@ impl Builder<'_> {
                 ItemKind::Import(import) => {
                     let path = match &import.target {
                         ImportTarget::Std(segments) => {
-                            format!("std.{}", segments.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("."))
+                            format!(
+                                "std.{}",
+                                segments
+                                    .iter()
+                                    .map(|s| s.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(".")
+                            )
                         }
                         ImportTarget::File { path, .. } => format!("{path:?}"),
                     };
-                    Some(simple(&import.alias, DefKind::Import, Detail::Import { path }))
+                    Some(simple(
+                        &import.alias,
+                        DefKind::Import,
+                        Detail::Import { path },
+                    ))
                 }
                 ItemKind::Param(param) => Some(simple(
                     &param.name,
                     DefKind::Param,
-                    Detail::Typed { ty: param.ty.clone(), default: param.default.as_ref().map(crate::syntax::print_expr) },
+                    Detail::Typed {
+                        ty: param.ty.clone(),
+                        default: param.default.as_ref().map(crate::syntax::print_expr),
+                    },
                 )),
                 ItemKind::Let(decl) => {
                     let detail = match (&decl.value.kind, &decl.ty) {
-                        (ExprKind::Instantiate { component, .. }, _) => match self.component_target(component, scope) {
-                            Some(component) => Detail::Instance { component },
-                            None => Detail::None,
+                        (ExprKind::Instantiate { component, .. }, _) => {
+                            match self.component_target(component, scope) {
+                                Some(component) => Detail::Instance { component },
+                                None => Detail::None,
+                            }
+                        }
+                        (_, Some(ty)) => Detail::Typed {
+                            ty: ty.clone(),
+                            default: None,
                         },
-                        (_, Some(ty)) => Detail::Typed { ty: ty.clone(), default: None },
                         _ => Detail::None,
                     };
                     Some(simple(&decl.name, DefKind::Let, detail))
                 }
-                ItemKind::Type(alias) => Some(simple(&alias.name, DefKind::Type, Detail::Alias { ty: alias.ty.clone() })),
+                ItemKind::Type(alias) => Some(simple(
+                    &alias.name,
+                    DefKind::Type,
+                    Detail::Alias {
+                        ty: alias.ty.clone(),
+                    },
+                )),
                 ItemKind::Fn(decl) => {
                     let params = decl
                         .params
@@ -386,21 +499,32 @@ impl Builder<'_> {
                     Some(simple(&decl.name, DefKind::Fn, Detail::Fn { params, ret }))
                 }
                 ItemKind::Component(c) => Some(simple(&c.name, DefKind::Component, Detail::None)),
-                ItemKind::Resource(r) => {
-                    Some(simple(&r.name, DefKind::Resource, Detail::Resource { type_name: r.type_name.name.clone() }))
-                }
+                ItemKind::Resource(r) => Some(simple(
+                    &r.name,
+                    DefKind::Resource,
+                    Detail::Resource {
+                        type_name: r.type_name.name.clone(),
+                    },
+                )),
                 ItemKind::Output(o) => Some(simple(&o.name, DefKind::Output, Detail::None)),
                 ItemKind::Stack(s) => Some(simple(&s.name, DefKind::Stack, Detail::None)),
                 ItemKind::If(branch) => {
-                    let then_end = branch.else_items.first().map_or(item.span.end, |i| i.span.start);
-                    let then_scope = self.scope(Some(scope), Span::new(branch.condition.span.end, then_end));
+                    let then_end = branch
+                        .else_items
+                        .first()
+                        .map_or(item.span.end, |i| i.span.start);
+                    let then_scope =
+                        self.scope(Some(scope), Span::new(branch.condition.span.end, then_end));
                     self.declare_items(&branch.then_items, then_scope, Some(lift.unwrap_or(scope)));
                     let else_scope = self.scope(Some(scope), Span::new(then_end, item.span.end));
                     self.declare_items(&branch.else_items, else_scope, Some(lift.unwrap_or(scope)));
                     None
                 }
                 ItemKind::For(each) => {
-                    let body = self.scope(Some(scope), Span::new(each.iterable.span.end, item.span.end));
+                    let body = self.scope(
+                        Some(scope),
+                        Span::new(each.iterable.span.end, item.span.end),
+                    );
                     let var = Def {
                         name: each.var.name.clone(),
                         kind: DefKind::LoopVar,
@@ -423,7 +547,8 @@ impl Builder<'_> {
                     self.index.scopes[outer].defs.push(id);
                 }
                 let body = match &item.kind {
-                    ItemKind::Stack(ast::Stack { items, .. }) | ItemKind::Component(ast::Component { items, .. }) => {
+                    ItemKind::Stack(ast::Stack { items, .. })
+                    | ItemKind::Component(ast::Component { items, .. }) => {
                         let body = self.scope(Some(scope), item.span);
                         self.declare_items(items, body, None);
                         Some(body)
@@ -431,7 +556,10 @@ impl Builder<'_> {
                     ItemKind::Fn(decl) => {
                         let body = self.scope(Some(scope), item.span);
                         for p in &decl.params {
-                            let detail = Detail::Typed { ty: p.ty.clone(), default: p.default.as_ref().map(crate::syntax::print_expr) };
+                            let detail = Detail::Typed {
+                                ty: p.ty.clone(),
+                                default: p.default.as_ref().map(crate::syntax::print_expr),
+                            };
                             let def = Def {
                                 name: p.name.name.clone(),
                                 kind: DefKind::FnParam,
@@ -474,7 +602,11 @@ impl Builder<'_> {
 
     /// The scope a declaration opened in pass 1 (found by its identifier).
     fn body_of(&self, name: &ast::Ident) -> Option<ScopeId> {
-        self.index.defs.iter().find(|d| d.span == name.span).and_then(|d| d.body)
+        self.index
+            .defs
+            .iter()
+            .find(|d| d.span == name.span)
+            .and_then(|d| d.body)
     }
 
     /// The scope of a branch or loop body declared in pass 1 (found by its text range).
@@ -490,11 +622,17 @@ impl Builder<'_> {
         for item in items {
             match &item.kind {
                 ItemKind::Import(import) => {
-                    if let Some(def) = self.index.defs.iter().position(|d| d.span == import.alias.span && d.kind == DefKind::Import) {
+                    if let Some(def) = self
+                        .index
+                        .defs
+                        .iter()
+                        .position(|d| d.span == import.alias.span && d.kind == DefKind::Import)
+                    {
                         let span = match &import.target {
-                            ImportTarget::Std(segments) => {
-                                segments.first().map_or(item.span, |s| s.span).to(segments.last().map_or(item.span, |s| s.span))
-                            }
+                            ImportTarget::Std(segments) => segments
+                                .first()
+                                .map_or(item.span, |s| s.span)
+                                .to(segments.last().map_or(item.span, |s| s.span)),
                             ImportTarget::File { span, .. } => *span,
                         };
                         if span != import.alias.span {
@@ -526,12 +664,16 @@ impl Builder<'_> {
                     }
                     self.walk_expr(&decl.body, body);
                 }
-                ItemKind::Component(ast::Component { name, items }) | ItemKind::Stack(ast::Stack { name, items }) => {
+                ItemKind::Component(ast::Component { name, items })
+                | ItemKind::Stack(ast::Stack { name, items }) => {
                     let body = self.body_of(name).unwrap_or(scope);
                     self.walk_items(items, body);
                 }
                 ItemKind::Resource(r) => {
-                    self.refer(r.type_name.span, Target::ResourceType(r.type_name.name.clone()));
+                    self.refer(
+                        r.type_name.span,
+                        Target::ResourceType(r.type_name.name.clone()),
+                    );
                     self.walk_properties(&r.properties, &r.type_name.name, &[], scope);
                     if let Some(options) = &r.options {
                         if let ExprKind::Record(entries) = &options.kind {
@@ -539,7 +681,10 @@ impl Builder<'_> {
                             for entry in entries {
                                 match entry {
                                     RecordEntry::Field { key, value } => {
-                                        self.refer(key.span, Target::ResourceOption(key.name.clone()));
+                                        self.refer(
+                                            key.span,
+                                            Target::ResourceOption(key.name.clone()),
+                                        );
                                         self.walk_expr(value, scope);
                                     }
                                     RecordEntry::Spread(e) => self.walk_expr(e, scope),
@@ -567,7 +712,10 @@ impl Builder<'_> {
                     self.walk_expr(&branch.condition, scope);
                     let then_scope = self.block_scope(scope, branch.condition.span.end);
                     self.walk_items(&branch.then_items, then_scope);
-                    let then_end = branch.else_items.first().map_or(item.span.end, |i| i.span.start);
+                    let then_end = branch
+                        .else_items
+                        .first()
+                        .map_or(item.span.end, |i| i.span.start);
                     let else_scope = self.block_scope(scope, then_end);
                     self.walk_items(&branch.else_items, else_scope);
                 }
@@ -583,7 +731,14 @@ impl Builder<'_> {
     fn walk_let(&mut self, decl: &ast::Let, scope: ScopeId) {
         if let Some(ty) = &decl.ty {
             self.walk_type(ty, scope);
-            self.walk_expected(&decl.value, Expected::Type { ty: ty.clone(), scope }, scope);
+            self.walk_expected(
+                &decl.value,
+                Expected::Type {
+                    ty: ty.clone(),
+                    scope,
+                },
+                scope,
+            );
         } else {
             self.walk_expr(&decl.value, scope);
         }
@@ -597,7 +752,11 @@ impl Builder<'_> {
                 RecordEntry::Spread(_) => None,
             })
             .collect();
-        self.index.records.push(RecordSite { span, expected, keys });
+        self.index.records.push(RecordSite {
+            span,
+            expected,
+            keys,
+        });
     }
 
     /// A value whose record fields are known from `expected`; records nested in it get the
@@ -609,14 +768,21 @@ impl Builder<'_> {
                 for entry in entries {
                     match entry {
                         RecordEntry::Field { key, value } => {
-                            let inner = Expected::Field { parent: Box::new(expected.clone()), name: key.name.clone() };
+                            let inner = Expected::Field {
+                                parent: Box::new(expected.clone()),
+                                name: key.name.clone(),
+                            };
                             self.walk_expected(value, inner, scope);
                         }
                         RecordEntry::Spread(e) => self.walk_expr(e, scope),
                     }
                 }
             }
-            ExprKind::If { condition, then_branch, else_branch } => {
+            ExprKind::If {
+                condition,
+                then_branch,
+                else_branch,
+            } => {
                 self.walk_expr(condition, scope);
                 self.walk_expected(then_branch, expected.clone(), scope);
                 self.walk_expected(else_branch, expected, scope);
@@ -635,27 +801,44 @@ impl Builder<'_> {
     fn walk_properties(&mut self, value: &Expr, type_name: &str, path: &[String], scope: ScopeId) {
         match &value.kind {
             ExprKind::Record(entries) => {
-                let expected = Expected::Properties { type_name: type_name.to_string(), path: path.to_vec() };
+                let expected = Expected::Properties {
+                    type_name: type_name.to_string(),
+                    path: path.to_vec(),
+                };
                 self.site(value.span, expected, entries);
                 for entry in entries {
                     match entry {
                         RecordEntry::Field { key, value } => {
                             let mut inner = path.to_vec();
                             inner.push(key.name.clone());
-                            self.refer(key.span, Target::Property { type_name: type_name.to_string(), path: inner.clone() });
+                            self.refer(
+                                key.span,
+                                Target::Property {
+                                    type_name: type_name.to_string(),
+                                    path: inner.clone(),
+                                },
+                            );
                             self.walk_properties(value, type_name, &inner, scope);
                         }
                         RecordEntry::Spread(e) => self.walk_expr(e, scope),
                     }
                 }
             }
-            ExprKind::List(items) => items.iter().for_each(|i| self.walk_properties(i, type_name, path, scope)),
-            ExprKind::If { condition, then_branch, else_branch } => {
+            ExprKind::List(items) => items
+                .iter()
+                .for_each(|i| self.walk_properties(i, type_name, path, scope)),
+            ExprKind::If {
+                condition,
+                then_branch,
+                else_branch,
+            } => {
                 self.walk_expr(condition, scope);
                 self.walk_properties(then_branch, type_name, path, scope);
                 self.walk_properties(else_branch, type_name, path, scope);
             }
-            ExprKind::Block { lets, value } if lets.is_empty() => self.walk_properties(value, type_name, path, scope),
+            ExprKind::Block { lets, value } if lets.is_empty() => {
+                self.walk_properties(value, type_name, path, scope)
+            }
             ExprKind::ListFor(c) => {
                 let local = self.scope(Some(scope), value.span);
                 self.walk_expr(&c.iterable, scope);
@@ -669,7 +852,13 @@ impl Builder<'_> {
         }
     }
 
-    fn loop_vars(&mut self, index: Option<&ast::Ident>, var: &ast::Ident, full: Span, scope: ScopeId) {
+    fn loop_vars(
+        &mut self,
+        index: Option<&ast::Ident>,
+        var: &ast::Ident,
+        full: Span,
+        scope: ScopeId,
+    ) {
         for ident in index.into_iter().chain(std::iter::once(var)) {
             let def = Def {
                 name: ident.name.clone(),
@@ -741,8 +930,13 @@ impl Builder<'_> {
                     spans.push(name.span);
                     for (i, span) in spans.into_iter().enumerate() {
                         let target = match &root_target {
-                            Target::Def(def) => Target::Member { base: *def, path: path[..=i].to_vec() },
-                            Target::Builtin(b) if b == "aws" && i == 0 => Target::Aws(Some(path[0].clone())),
+                            Target::Def(def) => Target::Member {
+                                base: *def,
+                                path: path[..=i].to_vec(),
+                            },
+                            Target::Builtin(b) if b == "aws" && i == 0 => {
+                                Target::Aws(Some(path[0].clone()))
+                            }
                             _ => continue,
                         };
                         self.refer(span, target);
@@ -762,15 +956,27 @@ impl Builder<'_> {
                 self.walk_expr(component, scope);
                 let target = self.component_target(component, scope);
                 if let Some(target) = &target {
-                    self.site(expr.span, Expected::Args { component: target.clone() }, args);
+                    self.site(
+                        expr.span,
+                        Expected::Args {
+                            component: target.clone(),
+                        },
+                        args,
+                    );
                 }
                 for entry in args {
                     match entry {
                         RecordEntry::Field { key, value } => {
                             if let Some(target) = &target {
-                                let arg = Target::Arg { component: Box::new(target.clone()), name: key.name.clone() };
+                                let arg = Target::Arg {
+                                    component: Box::new(target.clone()),
+                                    name: key.name.clone(),
+                                };
                                 self.refer(key.span, arg);
-                                let expected = Expected::ParamOf { component: target.clone(), name: key.name.clone() };
+                                let expected = Expected::ParamOf {
+                                    component: target.clone(),
+                                    name: key.name.clone(),
+                                };
                                 self.walk_expected(value, expected, scope);
                             } else {
                                 self.walk_expr(value, scope);
@@ -785,7 +991,11 @@ impl Builder<'_> {
                 self.walk_expr(lhs, scope);
                 self.walk_expr(rhs, scope);
             }
-            ExprKind::If { condition, then_branch, else_branch } => {
+            ExprKind::If {
+                condition,
+                then_branch,
+                else_branch,
+            } => {
                 self.walk_expr(condition, scope);
                 self.walk_expr(then_branch, scope);
                 self.walk_expr(else_branch, scope);
@@ -810,7 +1020,10 @@ impl Builder<'_> {
                         scope: local,
                         body: None,
                         detail: match &decl.ty {
-                            Some(ty) => Detail::Typed { ty: ty.clone(), default: None },
+                            Some(ty) => Detail::Typed {
+                                ty: ty.clone(),
+                                default: None,
+                            },
                             None => Detail::None,
                         },
                     };
@@ -837,7 +1050,12 @@ impl Builder<'_> {
         match &ty.kind {
             TypeExprKind::Named(path) => {
                 let Some(first) = path.first() else { return };
-                if path.len() == 1 && matches!(first.name.as_str(), "int" | "string" | "number" | "bool" | "null") {
+                if path.len() == 1
+                    && matches!(
+                        first.name.as_str(),
+                        "int" | "string" | "number" | "bool" | "null"
+                    )
+                {
                     return;
                 }
                 let Some(def) = self.index.lookup(scope, &first.name) else {
@@ -847,14 +1065,24 @@ impl Builder<'_> {
                 self.refer(first.span, Target::Def(def));
                 for i in 1..path.len() {
                     let names = path[1..=i].iter().map(|p| p.name.clone()).collect();
-                    self.refer(path[i].span, Target::Member { base: def, path: names });
+                    self.refer(
+                        path[i].span,
+                        Target::Member {
+                            base: def,
+                            path: names,
+                        },
+                    );
                 }
             }
             TypeExprKind::Resource(name) => self.refer(ty.span, Target::ResourceType(name.clone())),
             TypeExprKind::StrLit(_) => {}
             TypeExprKind::Union(members) => members.iter().for_each(|m| self.walk_type(m, scope)),
-            TypeExprKind::Optional(inner) | TypeExprKind::List(inner) | TypeExprKind::Map(inner) => self.walk_type(inner, scope),
-            TypeExprKind::Record(fields) => fields.iter().for_each(|f| self.walk_type(&f.ty, scope)),
+            TypeExprKind::Optional(inner)
+            | TypeExprKind::List(inner)
+            | TypeExprKind::Map(inner) => self.walk_type(inner, scope),
+            TypeExprKind::Record(fields) => {
+                fields.iter().for_each(|f| self.walk_type(&f.ty, scope))
+            }
             TypeExprKind::Fn(params, ret) => {
                 params.iter().for_each(|p| self.walk_type(p, scope));
                 self.walk_type(ret, scope);
@@ -904,14 +1132,26 @@ pub fn expressions_at(tree: &ast::File, offset: usize) -> Vec<&Expr> {
 }
 
 fn items_at<'t>(items: &'t [Item], offset: usize, out: &mut Vec<&'t Expr>) {
-    for item in items.iter().filter(|i| i.span.start <= offset && offset <= i.span.end) {
+    for item in items
+        .iter()
+        .filter(|i| i.span.start <= offset && offset <= i.span.end)
+    {
         let roots: Vec<&Expr> = match &item.kind {
             ItemKind::Param(p) => p.default.iter().chain(p.options.iter()).collect(),
             ItemKind::Let(l) => vec![&l.value],
-            ItemKind::Fn(f) => f.params.iter().filter_map(|p| p.default.as_ref()).chain(std::iter::once(&f.body)).collect(),
-            ItemKind::Resource(r) => std::iter::once(&r.properties).chain(r.options.iter()).collect(),
+            ItemKind::Fn(f) => f
+                .params
+                .iter()
+                .filter_map(|p| p.default.as_ref())
+                .chain(std::iter::once(&f.body))
+                .collect(),
+            ItemKind::Resource(r) => std::iter::once(&r.properties)
+                .chain(r.options.iter())
+                .collect(),
             ItemKind::Output(o) => std::iter::once(&o.value).chain(o.export.iter()).collect(),
-            ItemKind::Check(c) => std::iter::once(&c.condition).chain(c.message.iter()).collect(),
+            ItemKind::Check(c) => std::iter::once(&c.condition)
+                .chain(c.message.iter())
+                .collect(),
             ItemKind::Tags(t) => vec![t],
             ItemKind::If(b) => {
                 items_at(&b.then_items, offset, out);
@@ -922,7 +1162,8 @@ fn items_at<'t>(items: &'t [Item], offset: usize, out: &mut Vec<&'t Expr>) {
                 items_at(&f.items, offset, out);
                 vec![&f.iterable]
             }
-            ItemKind::Component(ast::Component { items, .. }) | ItemKind::Stack(ast::Stack { items, .. }) => {
+            ItemKind::Component(ast::Component { items, .. })
+            | ItemKind::Stack(ast::Stack { items, .. }) => {
                 items_at(items, offset, out);
                 Vec::new()
             }
@@ -941,7 +1182,11 @@ fn expr_at<'t>(expr: &'t Expr, offset: usize, out: &mut Vec<&'t Expr>) {
     out.push(expr);
     let mut visit = |e: &'t Expr| expr_at(e, offset, out);
     match &expr.kind {
-        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Number(_) | ExprKind::Name(_) => {}
+        ExprKind::Null
+        | ExprKind::Bool(_)
+        | ExprKind::Int(_)
+        | ExprKind::Number(_)
+        | ExprKind::Name(_) => {}
         ExprKind::Str(parts) => parts.iter().for_each(|p| {
             if let StrPart::Interp(e) = p {
                 visit(e)
@@ -980,11 +1225,19 @@ fn expr_at<'t>(expr: &'t Expr, offset: usize, out: &mut Vec<&'t Expr>) {
             args.iter().for_each(visit);
         }
         ExprKind::Unary { operand, .. } => visit(operand),
-        ExprKind::Binary { lhs, rhs, .. } | ExprKind::Range { start: lhs, end: rhs } => {
+        ExprKind::Binary { lhs, rhs, .. }
+        | ExprKind::Range {
+            start: lhs,
+            end: rhs,
+        } => {
             visit(lhs);
             visit(rhs);
         }
-        ExprKind::If { condition, then_branch, else_branch } => {
+        ExprKind::If {
+            condition,
+            then_branch,
+            else_branch,
+        } => {
             visit(condition);
             visit(then_branch);
             visit(else_branch);
@@ -1018,7 +1271,11 @@ mod tests {
             Target::Def(d) => idx.defs[*d].name.clone(),
             other => format!("{other:?}"),
         };
-        let refs: Vec<(String, String)> = idx.refs.iter().map(|r| (text[r.span.start..r.span.end].to_string(), name_of(r))).collect();
+        let refs: Vec<(String, String)> = idx
+            .refs
+            .iter()
+            .map(|r| (text[r.span.start..r.span.end].to_string(), name_of(r)))
+            .collect();
         for (written, target) in &refs {
             assert_eq!(written, target, "{refs:?}");
         }
@@ -1029,10 +1286,15 @@ mod tests {
     fn members_args_and_properties_are_recorded() {
         let text = "import std.vpc as vpc\nstack s {\n  let net = vpc.Network { name: \"x\" }\n  resource B: AWS::S3::Bucket { BucketName: net.vpc_id }\n  output arn = B.Arn\n}\n";
         let idx = index(text);
-        let at = |needle: &str| idx.reference_at(text.find(needle).unwrap()).map(|r| r.target.clone());
+        let at = |needle: &str| {
+            idx.reference_at(text.find(needle).unwrap())
+                .map(|r| r.target.clone())
+        };
         assert!(matches!(at("Network"), Some(Target::Member { path, .. }) if path == ["Network"]));
         assert!(matches!(at("name:"), Some(Target::Arg { name, .. }) if name == "name"));
-        assert!(matches!(at("BucketName"), Some(Target::Property { path, .. }) if path == ["BucketName"]));
+        assert!(
+            matches!(at("BucketName"), Some(Target::Property { path, .. }) if path == ["BucketName"])
+        );
         assert!(matches!(at("vpc_id"), Some(Target::Member { path, .. }) if path == ["vpc_id"]));
         assert!(matches!(at("Arn"), Some(Target::Member { path, .. }) if path == ["Arn"]));
         assert!(matches!(at("vpc as"), Some(Target::Module(_))));

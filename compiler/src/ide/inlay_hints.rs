@@ -41,8 +41,16 @@ pub fn inlay_hints(db: &dyn Db, file: SourceFile, range: Span) -> Vec<InlayHint>
         match (def.kind, &def.detail) {
             (DefKind::Let | DefKind::Local, Detail::None) => {
                 if let Some(ty) = def_type(&cx, location).filter(|t| t != "unknown") {
-                    let ty = if ty.chars().count() > MAX_TYPE { format!("{}…", ty.chars().take(MAX_TYPE).collect::<String>()) } else { ty };
-                    out.push(InlayHint { offset: def.span.end, label: format!(": {ty}"), kind: InlayKind::Type });
+                    let ty = if ty.chars().count() > MAX_TYPE {
+                        format!("{}…", ty.chars().take(MAX_TYPE).collect::<String>())
+                    } else {
+                        ty
+                    };
+                    out.push(InlayHint {
+                        offset: def.span.end,
+                        label: format!(": {ty}"),
+                        kind: InlayKind::Type,
+                    });
                 }
             }
             (DefKind::Resource, _) => {
@@ -54,7 +62,11 @@ pub fn inlay_hints(db: &dyn Db, file: SourceFile, range: Span) -> Vec<InlayHint>
                 if ids.len() > MAX_IDS {
                     shown.push("…".to_string());
                 }
-                out.push(InlayHint { offset: def.span.end, label: format!(" {}", shown.join(", ")), kind: InlayKind::Note });
+                out.push(InlayHint {
+                    offset: def.span.end,
+                    label: format!(" {}", shown.join(", ")),
+                    kind: InlayKind::Note,
+                });
             }
             _ => {}
         }
@@ -69,14 +81,26 @@ fn logical_ids(cx: &Cx<'_>, location: Location, depth: usize) -> Vec<String> {
     let index = cx.index_of(location.file);
     let def = &index.defs[location.def];
     let suffix = if in_for(index, def.scope) { "<n>" } else { "" };
-    let name = if def.kind == DefKind::Resource { def.name.clone() } else { pascal_case(&def.name) };
+    let name = if def.kind == DefKind::Resource {
+        def.name.clone()
+    } else {
+        pascal_case(&def.name)
+    };
     let own = format!("{name}{suffix}");
-    let Some(component) = enclosing_component(index, def.scope) else { return vec![own] };
+    let Some(component) = enclosing_component(index, def.scope) else {
+        return vec![own];
+    };
     if depth > 3 {
         return vec![format!("…{own}")];
     }
     let mut ids = Vec::new();
-    for instance in instances_of(cx, Location { file: location.file, def: component }) {
+    for instance in instances_of(
+        cx,
+        Location {
+            file: location.file,
+            def: component,
+        },
+    ) {
         for prefix in logical_ids(cx, instance, depth + 1) {
             ids.push(format!("{prefix}{own}"));
             if ids.len() > MAX_IDS {
@@ -91,7 +115,11 @@ fn logical_ids(cx: &Cx<'_>, location: Location, depth: usize) -> Vec<String> {
 fn in_for(index: &FileIndex, scope: usize) -> bool {
     let mut current = Some(scope);
     while let Some(s) = current {
-        if index.scopes[s].defs.iter().any(|&d| index.defs[d].kind == DefKind::LoopVar && index.defs[d].scope == s) {
+        if index.scopes[s]
+            .defs
+            .iter()
+            .any(|&d| index.defs[d].kind == DefKind::LoopVar && index.defs[d].scope == s)
+        {
             return true;
         }
         if index.defs.iter().any(|d| d.body == Some(s)) {
@@ -147,11 +175,32 @@ mod tests {
         let (db, file, _) = one(text);
         let hints: Vec<(String, String)> = inlay_hints(&db, file, Span::new(0, text.len()))
             .into_iter()
-            .map(|h| (text[..h.offset].rsplit(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or_default().to_string(), h.label))
+            .map(|h| {
+                (
+                    text[..h.offset]
+                        .rsplit(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                    h.label,
+                )
+            })
             .collect();
-        assert!(hints.contains(&("Bucket".to_string(), " ApiBucket, WebSiteBucket".to_string())), "{hints:?}");
-        assert!(hints.contains(&("n".to_string(), ": int".to_string())), "{hints:?}");
-        assert!(hints.contains(&("Q".to_string(), " Q<n>".to_string())), "{hints:?}");
+        assert!(
+            hints.contains(&(
+                "Bucket".to_string(),
+                " ApiBucket, WebSiteBucket".to_string()
+            )),
+            "{hints:?}"
+        );
+        assert!(
+            hints.contains(&("n".to_string(), ": int".to_string())),
+            "{hints:?}"
+        );
+        assert!(
+            hints.contains(&("Q".to_string(), " Q<n>".to_string())),
+            "{hints:?}"
+        );
         assert!(!hints.iter().any(|(n, _)| n == "m"), "{hints:?}");
     }
 }

@@ -58,7 +58,15 @@ pub struct NavTarget {
 pub fn word_at(text: &str, offset: usize) -> Span {
     let offset = offset.min(text.len());
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let start = text[..offset].char_indices().rev().take_while(|(_, c)| is_word(*c)).last().map_or(offset, |(i, _)| i);
-    let end = text[offset..].char_indices().find(|(_, c)| !is_word(*c)).map_or(text.len(), |(i, _)| offset + i);
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let end = text[offset..]
+        .char_indices()
+        .find(|(_, c)| !is_word(*c))
+        .map_or(text.len(), |(i, _)| offset + i);
     Span::new(start, end)
 }

@@ -25,7 +25,12 @@ pub fn definition_at(db: &dyn Db, file: SourceFile, offset: usize) -> Option<Loc
 }
 
 /// Every use of what `offset` names, sorted by file and position.
-pub fn find_references(db: &dyn Db, file: SourceFile, offset: usize, include_declaration: bool) -> Vec<ReferenceItem> {
+pub fn find_references(
+    db: &dyn Db,
+    file: SourceFile,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<ReferenceItem> {
     match definition_at(db, file, offset) {
         Some(location) => references_of(db, location, include_declaration),
         None => Vec::new(),
@@ -33,13 +38,21 @@ pub fn find_references(db: &dyn Db, file: SourceFile, offset: usize, include_dec
 }
 
 /// Every use of a definition.
-pub fn references_of(db: &dyn Db, location: Location, include_declaration: bool) -> Vec<ReferenceItem> {
+pub fn references_of(
+    db: &dyn Db,
+    location: Location,
+    include_declaration: bool,
+) -> Vec<ReferenceItem> {
     let cx = Cx::new(db, location.file);
     let def = location.get(&cx);
     let name = def.name.clone();
     let mut out = Vec::new();
     if include_declaration {
-        out.push(ReferenceItem { file: location.file.path(db).clone(), span: def.span, is_definition: true });
+        out.push(ReferenceItem {
+            file: location.file.path(db).clone(),
+            span: def.span,
+            is_definition: true,
+        });
     }
     for (path, &other) in db.workspace().files(db) {
         let index = file_index(db, other);
@@ -52,7 +65,11 @@ pub fn references_of(db: &dyn Db, location: Location, include_declaration: bool)
                 _ => false,
             };
             if named && resolve(&cx, &reference.target) == Resolved::Def(location) {
-                out.push(ReferenceItem { file: path.clone(), span: reference.span, is_definition: false });
+                out.push(ReferenceItem {
+                    file: path.clone(),
+                    span: reference.span,
+                    is_definition: false,
+                });
             }
         }
     }
@@ -74,7 +91,13 @@ mod tests {
         let found = find_references(&db, file, offset, true);
         let described: Vec<(String, String, bool)> = found
             .iter()
-            .map(|r| (r.file.clone(), slice(&db, db.file(&r.file).unwrap(), r.span), r.is_definition))
+            .map(|r| {
+                (
+                    r.file.clone(),
+                    slice(&db, db.file(&r.file).unwrap(), r.span),
+                    r.is_definition,
+                )
+            })
             .collect();
         assert_eq!(
             described,
@@ -89,9 +112,15 @@ mod tests {
 
     #[test]
     fn shadowed_names_are_not_uses() {
-        let (db, file, offset) = fixture(&[("main.cvl", "let x$0 = 1\nlet a = [for x in [1]: x]\nlet b = x\n")]);
+        let (db, file, offset) = fixture(&[(
+            "main.cvl",
+            "let x$0 = 1\nlet a = [for x in [1]: x]\nlet b = x\n",
+        )]);
         let found = find_references(&db, file, offset, false);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].span.start, "let x = 1\nlet a = [for x in [1]: x]\nlet b = ".len());
+        assert_eq!(
+            found[0].span.start,
+            "let x = 1\nlet a = [for x in [1]: x]\nlet b = ".len()
+        );
     }
 }

@@ -35,11 +35,19 @@ pub struct Cx<'a> {
 impl<'a> Cx<'a> {
     /// The cached index of the file.
     pub fn new(db: &'a dyn Db, file: SourceFile) -> Cx<'a> {
-        Cx { db, file, index: file_index(db, file) }
+        Cx {
+            db,
+            file,
+            index: file_index(db, file),
+        }
     }
 
     pub fn index_of(&self, file: SourceFile) -> &'a FileIndex {
-        if file == self.file { self.index } else { file_index(self.db, file) }
+        if file == self.file {
+            self.index
+        } else {
+            file_index(self.db, file)
+        }
     }
 }
 
@@ -50,9 +58,15 @@ pub enum Resolved {
     /// A whole file (what an import names).
     Module(SourceFile),
     /// A CloudFormation property, by the path of keys from the resource's top level.
-    Property { type_name: String, path: Vec<String> },
+    Property {
+        type_name: String,
+        path: Vec<String>,
+    },
     /// A `Fn::GetAtt` attribute (dotted when nested: `Endpoint.Address`).
-    Attribute { type_name: String, name: String },
+    Attribute {
+        type_name: String,
+        name: String,
+    },
     ResourceOption(String),
     ResourceType(String),
     Builtin(String),
@@ -80,19 +94,28 @@ fn resolve_depth(cx: &Cx<'_>, file: SourceFile, target: &Target, depth: usize) -
             for (i, name) in path.iter().enumerate() {
                 current = match current {
                     Resolved::Def(location) => member(cx, location, name, depth + 1),
-                    Resolved::Attribute { type_name, name: attribute } if i > 0 => {
-                        Resolved::Attribute { type_name, name: format!("{attribute}.{name}") }
-                    }
+                    Resolved::Attribute {
+                        type_name,
+                        name: attribute,
+                    } if i > 0 => Resolved::Attribute {
+                        type_name,
+                        name: format!("{attribute}.{name}"),
+                    },
                     _ => return Resolved::Unknown,
                 };
             }
             current
         }
         Target::Arg { component, name } => match resolve_depth(cx, file, component, depth + 1) {
-            Resolved::Def(location) => component_param(cx, location, name).map_or(Resolved::Unknown, Resolved::Def),
+            Resolved::Def(location) => {
+                component_param(cx, location, name).map_or(Resolved::Unknown, Resolved::Def)
+            }
             _ => Resolved::Unknown,
         },
-        Target::Property { type_name, path } => Resolved::Property { type_name: type_name.clone(), path: path.clone() },
+        Target::Property { type_name, path } => Resolved::Property {
+            type_name: type_name.clone(),
+            path: path.clone(),
+        },
         Target::ResourceOption(name) => Resolved::ResourceOption(name.clone()),
         Target::ResourceType(name) => Resolved::ResourceType(name.clone()),
         Target::Module(def) => {
@@ -110,7 +133,11 @@ fn resolve_depth(cx: &Cx<'_>, file: SourceFile, target: &Target, depth: usize) -
 
 /// The file an import alias of `file` names.
 pub fn import_target(db: &dyn Db, file: SourceFile, alias: &str) -> Option<SourceFile> {
-    resolve_imports(db, file).targets.iter().find(|(a, _)| a == alias).and_then(|(_, target)| *target)
+    resolve_imports(db, file)
+        .targets
+        .iter()
+        .find(|(a, _)| a == alias)
+        .and_then(|(_, target)| *target)
 }
 
 /// What reading `.name` from a definition gives.
@@ -122,17 +149,30 @@ fn member(cx: &Cx<'_>, location: Location, name: &str, depth: usize) -> Resolved
         },
         Denotation::Scope(file, scope) => {
             let index = cx.index_of(file);
-            match index.members(scope).into_iter().find(|&d| index.defs[d].name == name) {
+            match index
+                .members(scope)
+                .into_iter()
+                .find(|&d| index.defs[d].name == name)
+            {
                 Some(def) => Resolved::Def(Location { file, def }),
                 None => Resolved::Unknown,
             }
         }
         Denotation::Outputs(file, scope) => {
             let index = cx.index_of(file);
-            let found = index.scopes[scope].defs.iter().copied().find(|&d| index.defs[d].name == name && index.defs[d].kind == DefKind::Output);
-            found.map_or(Resolved::Unknown, |def| Resolved::Def(Location { file, def }))
+            let found = index.scopes[scope]
+                .defs
+                .iter()
+                .copied()
+                .find(|&d| index.defs[d].name == name && index.defs[d].kind == DefKind::Output);
+            found.map_or(Resolved::Unknown, |def| {
+                Resolved::Def(Location { file, def })
+            })
         }
-        Denotation::Resource(type_name) => Resolved::Attribute { type_name, name: name.to_string() },
+        Denotation::Resource(type_name) => Resolved::Attribute {
+            type_name,
+            name: name.to_string(),
+        },
         Denotation::Nothing => Resolved::Unknown,
     }
 }
@@ -157,19 +197,26 @@ pub fn denote(cx: &Cx<'_>, location: Location, depth: usize) -> Denotation {
     let index = cx.index_of(location.file);
     let def = &index.defs[location.def];
     match (&def.kind, &def.detail) {
-        (DefKind::Import, _) => import_target(cx.db, location.file, &def.name).map_or(Denotation::Nothing, Denotation::Module),
-        (DefKind::Stack, _) => def.body.map_or(Denotation::Nothing, |s| Denotation::Scope(location.file, s)),
-        (DefKind::Resource, Detail::Resource { type_name }) => Denotation::Resource(type_name.clone()),
-        (_, Detail::Instance { component }) => match resolve_depth(cx, location.file, component, depth + 1) {
-            Resolved::Def(c) => {
-                let cdef = c.get(cx);
-                match (cdef.kind, cdef.body) {
-                    (DefKind::Component, Some(body)) => Denotation::Outputs(c.file, body),
-                    _ => Denotation::Nothing,
+        (DefKind::Import, _) => import_target(cx.db, location.file, &def.name)
+            .map_or(Denotation::Nothing, Denotation::Module),
+        (DefKind::Stack, _) => def
+            .body
+            .map_or(Denotation::Nothing, |s| Denotation::Scope(location.file, s)),
+        (DefKind::Resource, Detail::Resource { type_name }) => {
+            Denotation::Resource(type_name.clone())
+        }
+        (_, Detail::Instance { component }) => {
+            match resolve_depth(cx, location.file, component, depth + 1) {
+                Resolved::Def(c) => {
+                    let cdef = c.get(cx);
+                    match (cdef.kind, cdef.body) {
+                        (DefKind::Component, Some(body)) => Denotation::Outputs(c.file, body),
+                        _ => Denotation::Nothing,
+                    }
                 }
+                _ => Denotation::Nothing,
             }
-            _ => Denotation::Nothing,
-        },
+        }
         (_, Detail::Typed { ty, .. }) => match &ty.kind {
             TypeExprKind::Resource(name) => Denotation::Resource(name.clone()),
             TypeExprKind::Optional(inner) => match &inner.kind {
@@ -184,20 +231,27 @@ pub fn denote(cx: &Cx<'_>, location: Location, depth: usize) -> Denotation {
 
 /// The param `name` of the component at `component`.
 pub fn component_param(cx: &Cx<'_>, component: Location, name: &str) -> Option<Location> {
-    component_params(cx, component).into_iter().find(|l| l.get(cx).name == name)
+    component_params(cx, component)
+        .into_iter()
+        .find(|l| l.get(cx).name == name)
 }
 
 /// The params of a component, in declaration order.
 pub fn component_params(cx: &Cx<'_>, component: Location) -> Vec<Location> {
     let def = component.get(cx);
-    let (DefKind::Component, Some(body)) = (def.kind, def.body) else { return Vec::new() };
+    let (DefKind::Component, Some(body)) = (def.kind, def.body) else {
+        return Vec::new();
+    };
     let index = cx.index_of(component.file);
     index.scopes[body]
         .defs
         .iter()
         .copied()
         .filter(|&d| index.defs[d].kind == DefKind::Param && index.defs[d].scope == body)
-        .map(|def| Location { file: component.file, def })
+        .map(|def| Location {
+            file: component.file,
+            def,
+        })
         .collect()
 }
 
@@ -205,7 +259,11 @@ pub fn component_params(cx: &Cx<'_>, component: Location) -> Vec<Location> {
 /// for it, e.g. in a declaration that does not parse).
 pub fn def_type(cx: &Cx<'_>, location: Location) -> Option<String> {
     let def = location.get(cx);
-    check_file(cx.db, location.file).symbols.iter().find(|s| s.span == def.span).map(|s| s.ty.clone())
+    check_file(cx.db, location.file)
+        .symbols
+        .iter()
+        .find(|s| s.span == def.span)
+        .map(|s| s.ty.clone())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,12 +286,19 @@ pub struct FieldInfo {
 /// Where a record's fields are described.
 #[derive(Clone, Debug)]
 enum Shape {
-    Schema { type_name: String, path: Vec<String> },
+    Schema {
+        type_name: String,
+        path: Vec<String>,
+    },
     Options,
     /// A component's params.
     Params(Location),
     /// A type written in a file, in a scope of its index.
-    Type { file: SourceFile, scope: ScopeId, ty: TypeExpr },
+    Type {
+        file: SourceFile,
+        scope: ScopeId,
+        ty: TypeExpr,
+    },
 }
 
 /// The fields a record site expects (empty when unknown).
@@ -249,19 +314,35 @@ fn shape(cx: &Cx<'_>, expected: &Expected, depth: usize) -> Option<Shape> {
         return None;
     }
     Some(match expected {
-        Expected::Properties { type_name, path } => Shape::Schema { type_name: type_name.clone(), path: path.clone() },
+        Expected::Properties { type_name, path } => Shape::Schema {
+            type_name: type_name.clone(),
+            path: path.clone(),
+        },
         Expected::Options => Shape::Options,
         Expected::Args { component } => Shape::Params(component_location(cx, component)?),
-        Expected::Type { ty, scope } => Shape::Type { file: cx.file, scope: *scope, ty: ty.clone() },
+        Expected::Type { ty, scope } => Shape::Type {
+            file: cx.file,
+            scope: *scope,
+            ty: ty.clone(),
+        },
         Expected::ParamOf { component, name } => {
             let param = component_param(cx, component_location(cx, component)?, name)?;
             let def = param.get(cx);
-            let Detail::Typed { ty, .. } = &def.detail else { return None };
-            Shape::Type { file: param.file, scope: def.scope, ty: ty.clone() }
+            let Detail::Typed { ty, .. } = &def.detail else {
+                return None;
+            };
+            Shape::Type {
+                file: param.file,
+                scope: def.scope,
+                ty: ty.clone(),
+            }
         }
         Expected::Field { parent, name } => {
             let parent = shape(cx, parent, depth + 1)?;
-            fields(cx, &parent, depth + 1).into_iter().find(|(f, _)| f.name == *name)?.1?
+            fields(cx, &parent, depth + 1)
+                .into_iter()
+                .find(|(f, _)| f.name == *name)?
+                .1?
         }
     })
 }
@@ -281,13 +362,18 @@ fn fields(cx: &Cx<'_>, shape: &Shape, depth: usize) -> Vec<(FieldInfo, Option<Sh
     }
     match shape {
         Shape::Schema { type_name, path } => {
-            let Some((rt, properties)) = schema_properties(type_name, path) else { return Vec::new() };
+            let Some((rt, properties)) = schema_properties(type_name, path) else {
+                return Vec::new();
+            };
             properties
                 .iter()
                 .map(|(name, p)| {
                     let mut inner = path.clone();
                     inner.push(name.clone());
-                    let child = object_name(&p.ty).map(|_| Shape::Schema { type_name: type_name.clone(), path: inner });
+                    let child = object_name(&p.ty).map(|_| Shape::Schema {
+                        type_name: type_name.clone(),
+                        path: inner,
+                    });
                     (property_info(rt, name, p), child)
                 })
                 .collect()
@@ -313,18 +399,33 @@ fn fields(cx: &Cx<'_>, shape: &Shape, depth: usize) -> Vec<(FieldInfo, Option<Sh
                 let (ty, required, child) = match &def.detail {
                     Detail::Typed { ty, default } => {
                         let optional = matches!(ty.kind, TypeExprKind::Optional(_));
-                        let child = Shape::Type { file: param.file, scope: def.scope, ty: ty.clone() };
+                        let child = Shape::Type {
+                            file: param.file,
+                            scope: def.scope,
+                            ty: ty.clone(),
+                        };
                         (print_type(ty), default.is_none() && !optional, Some(child))
                     }
                     _ => (String::new(), false, None),
                 };
-                let info = FieldInfo { name: def.name.clone(), ty, required, doc: def.doc.clone(), values: Vec::new(), location: Some(param) };
+                let info = FieldInfo {
+                    name: def.name.clone(),
+                    ty,
+                    required,
+                    doc: def.doc.clone(),
+                    values: Vec::new(),
+                    location: Some(param),
+                };
                 (info, child)
             })
             .collect(),
         Shape::Type { file, scope, ty } => {
-            let Some((file, scope, ty)) = record_type(cx, *file, *scope, ty, depth) else { return Vec::new() };
-            let TypeExprKind::Record(record) = &ty.kind else { return Vec::new() };
+            let Some((file, scope, ty)) = record_type(cx, *file, *scope, ty, depth) else {
+                return Vec::new();
+            };
+            let TypeExprKind::Record(record) = &ty.kind else {
+                return Vec::new();
+            };
             record
                 .iter()
                 .map(|f| {
@@ -336,7 +437,14 @@ fn fields(cx: &Cx<'_>, shape: &Shape, depth: usize) -> Vec<(FieldInfo, Option<Sh
                         values: Vec::new(),
                         location: None,
                     };
-                    (info, Some(Shape::Type { file, scope, ty: f.ty.clone() }))
+                    (
+                        info,
+                        Some(Shape::Type {
+                            file,
+                            scope,
+                            ty: f.ty.clone(),
+                        }),
+                    )
                 })
                 .collect()
         }
@@ -344,14 +452,22 @@ fn fields(cx: &Cx<'_>, shape: &Shape, depth: usize) -> Vec<(FieldInfo, Option<Sh
 }
 
 /// Follows aliases (and `T?`) to a record type: the file and scope it is written in, and it.
-fn record_type(cx: &Cx<'_>, file: SourceFile, scope: ScopeId, ty: &TypeExpr, depth: usize) -> Option<(SourceFile, ScopeId, TypeExpr)> {
+fn record_type(
+    cx: &Cx<'_>,
+    file: SourceFile,
+    scope: ScopeId,
+    ty: &TypeExpr,
+    depth: usize,
+) -> Option<(SourceFile, ScopeId, TypeExpr)> {
     if depth > MAX_DEPTH {
         return None;
     }
     match &ty.kind {
         TypeExprKind::Record(_) => Some((file, scope, ty.clone())),
         TypeExprKind::Optional(inner) => record_type(cx, file, scope, inner, depth + 1),
-        TypeExprKind::Union(members) => members.iter().find_map(|m| record_type(cx, file, scope, m, depth + 1)),
+        TypeExprKind::Union(members) => members
+            .iter()
+            .find_map(|m| record_type(cx, file, scope, m, depth + 1)),
         TypeExprKind::Named(path) => {
             let index = cx.index_of(file);
             let first = index.lookup(scope, &path.first()?.name)?;
@@ -359,10 +475,15 @@ fn record_type(cx: &Cx<'_>, file: SourceFile, scope: ScopeId, ty: &TypeExpr, dep
                 Location { file, def: first }
             } else {
                 let module = import_target(cx.db, file, &index.defs[first].name)?;
-                Location { file: module, def: cx.index_of(module).top_level(&path.last()?.name)? }
+                Location {
+                    file: module,
+                    def: cx.index_of(module).top_level(&path.last()?.name)?,
+                }
             };
             let def = location.get(cx);
-            let Detail::Alias { ty } = &def.detail else { return None };
+            let Detail::Alias { ty } = &def.detail else {
+                return None;
+            };
             record_type(cx, location.file, def.scope, ty, depth + 1)
         }
         _ => None,
@@ -371,7 +492,11 @@ fn record_type(cx: &Cx<'_>, file: SourceFile, scope: ScopeId, ty: &TypeExpr, dep
 
 /// The resource options of `with { ... }`, their types and docs.
 pub const RESOURCE_OPTIONS: &[(&str, &str, &str)] = &[
-    ("DependsOn", "[resource]", "Resources to create before this one."),
+    (
+        "DependsOn",
+        "[resource]",
+        "Resources to create before this one.",
+    ),
     (
         "DeletionPolicy",
         "\"Delete\" | \"Retain\" | \"Snapshot\" | \"RetainExceptOnDelete\"",
@@ -382,12 +507,26 @@ pub const RESOURCE_OPTIONS: &[(&str, &str, &str)] = &[
         "\"Delete\" | \"Retain\" | \"Snapshot\"",
         "What happens to the old resource when an update replaces it.",
     ),
-    ("Condition", "string", "The name of a template condition that must hold for the resource to be created."),
-    ("Metadata", "map<json>", "Metadata attached to the resource in the template."),
+    (
+        "Condition",
+        "string",
+        "The name of a template condition that must hold for the resource to be created.",
+    ),
+    (
+        "Metadata",
+        "map<json>",
+        "Metadata attached to the resource in the template.",
+    ),
 ];
 
 /// The properties of a resource type at `path` (top level when empty), with the type.
-pub fn schema_properties(type_name: &str, path: &[String]) -> Option<(&'static ResourceType, &'static indexmap::IndexMap<String, Property>)> {
+pub fn schema_properties(
+    type_name: &str,
+    path: &[String],
+) -> Option<(
+    &'static ResourceType,
+    &'static indexmap::IndexMap<String, Property>,
+)> {
     let rt = schema::resource_type(type_name)?;
     let mut properties = &rt.properties;
     for key in path {
@@ -399,7 +538,10 @@ pub fn schema_properties(type_name: &str, path: &[String]) -> Option<(&'static R
 }
 
 /// The property at `path`.
-pub fn schema_property(type_name: &str, path: &[String]) -> Option<(&'static ResourceType, &'static Property)> {
+pub fn schema_property(
+    type_name: &str,
+    path: &[String],
+) -> Option<(&'static ResourceType, &'static Property)> {
     let (last, parent) = path.split_last()?;
     let (rt, properties) = schema_properties(type_name, parent)?;
     Some((rt, properties.get(last)?))

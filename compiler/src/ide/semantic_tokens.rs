@@ -79,23 +79,44 @@ pub fn semantic_tokens(db: &dyn Db, file: SourceFile) -> Vec<SemanticToken> {
     let mut out: Vec<SemanticToken> = index
         .defs
         .iter()
-        .map(|d| SemanticToken { span: d.span, ty: kind_token(d.kind), declaration: true, default_library: false })
+        .map(|d| SemanticToken {
+            span: d.span,
+            ty: kind_token(d.kind),
+            declaration: true,
+            default_library: false,
+        })
         .collect();
     for reference in &index.refs {
         let (ty, default_library) = match resolve(&cx, &reference.target) {
-            Resolved::Def(location) => (kind_token(location.get(&cx).kind), location.file.path(db).starts_with("std/")),
+            Resolved::Def(location) => (
+                kind_token(location.get(&cx).kind),
+                location.file.path(db).starts_with("std/"),
+            ),
             Resolved::Module(_) => (TokenType::Namespace, false),
-            Resolved::Property { .. } | Resolved::Attribute { .. } | Resolved::ResourceOption(_) => (TokenType::Property, true),
+            Resolved::Property { .. }
+            | Resolved::Attribute { .. }
+            | Resolved::ResourceOption(_) => (TokenType::Property, true),
             Resolved::ResourceType(_) => (TokenType::Type, true),
             Resolved::Builtin(_) => (TokenType::Function, true),
             Resolved::Aws(None) => (TokenType::Variable, true),
             Resolved::Aws(Some(_)) => (TokenType::Property, true),
             Resolved::Unknown => continue,
         };
-        out.push(SemanticToken { span: reference.span, ty, declaration: false, default_library });
+        out.push(SemanticToken {
+            span: reference.span,
+            ty,
+            declaration: false,
+            default_library,
+        });
     }
     let text = file.text(db);
-    out.retain(|t| !t.span.is_empty() && !text.get(t.span.start..t.span.end).unwrap_or("\n").contains('\n'));
+    out.retain(|t| {
+        !t.span.is_empty()
+            && !text
+                .get(t.span.start..t.span.end)
+                .unwrap_or("\n")
+                .contains('\n')
+    });
     out.sort_by_key(|t| (t.span.start, std::cmp::Reverse(t.span.end)));
     out.dedup_by(|b, a| b.span.start < a.span.end);
     out
@@ -108,9 +129,13 @@ mod tests {
 
     #[test]
     fn names_are_classified() {
-        let (db, file, _) = one("import std.vpc\nparam env: \"a\" | \"b\"\nstack s {\n  resource B: AWS::S3::Bucket { BucketName: upper(env) }\n  let n = vpc.Network { name: B.Arn }\n}\n");
-        let tokens: Vec<(String, TokenType, bool)> =
-            semantic_tokens(&db, file).into_iter().map(|t| (slice(&db, file, t.span), t.ty, t.declaration)).collect();
+        let (db, file, _) = one(
+            "import std.vpc\nparam env: \"a\" | \"b\"\nstack s {\n  resource B: AWS::S3::Bucket { BucketName: upper(env) }\n  let n = vpc.Network { name: B.Arn }\n}\n",
+        );
+        let tokens: Vec<(String, TokenType, bool)> = semantic_tokens(&db, file)
+            .into_iter()
+            .map(|t| (slice(&db, file, t.span), t.ty, t.declaration))
+            .collect();
         for expected in [
             ("env".to_string(), TokenType::Parameter, true),
             ("env".to_string(), TokenType::Parameter, false),
@@ -124,7 +149,10 @@ mod tests {
         ] {
             assert!(tokens.contains(&expected), "{expected:?} in {tokens:?}");
         }
-        let starts: Vec<usize> = semantic_tokens(&db, file).iter().map(|t| t.span.start).collect();
+        let starts: Vec<usize> = semantic_tokens(&db, file)
+            .iter()
+            .map(|t| t.span.start)
+            .collect();
         assert!(starts.windows(2).all(|w| w[0] < w[1]));
     }
 }

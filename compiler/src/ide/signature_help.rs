@@ -20,19 +20,37 @@ pub struct SignatureHelp {
 
 pub fn signature_help(db: &dyn Db, file: SourceFile, offset: usize) -> Option<SignatureHelp> {
     let fixed = repaired_file(db, file, offset.min(file.text(db).len()));
-    let cx = Cx { db, file, index: &fixed.index };
-    for expr in super::index::expressions_at(&fixed.tree, offset).into_iter().rev() {
+    let cx = Cx {
+        db,
+        file,
+        index: &fixed.index,
+    };
+    for expr in super::index::expressions_at(&fixed.tree, offset)
+        .into_iter()
+        .rev()
+    {
         match &expr.kind {
-            ExprKind::Call { callee, args } if callee.span.end < offset && offset < expr.span.end => {
-                let active = args.iter().filter(|a| a.span.end < offset && fixed.text[a.span.end..offset].contains(',')).count();
+            ExprKind::Call { callee, args }
+                if callee.span.end < offset && offset < expr.span.end =>
+            {
+                let active = args
+                    .iter()
+                    .filter(|a| a.span.end < offset && fixed.text[a.span.end..offset].contains(','))
+                    .count();
                 let (_, target) = cx.index.target_at(callee.span.end.saturating_sub(1))?;
                 return call_signature(&cx, &target, active);
             }
-            ExprKind::Instantiate { component, args } if component.span.end < offset && offset < expr.span.end => {
+            ExprKind::Instantiate { component, args }
+                if component.span.end < offset && offset < expr.span.end =>
+            {
                 let (_, target) = cx.index.target_at(component.span.end.saturating_sub(1))?;
                 let location = component_location(&cx, &target)?;
                 let active_name = args.iter().find_map(|entry| match entry {
-                    RecordEntry::Field { key, value } if key.span.start <= offset && offset <= value.span.end => Some(key.name.clone()),
+                    RecordEntry::Field { key, value }
+                        if key.span.start <= offset && offset <= value.span.end =>
+                    {
+                        Some(key.name.clone())
+                    }
                     _ => None,
                 });
                 return Some(instance_signature(&cx, location, active_name.as_deref()));
@@ -52,7 +70,9 @@ fn call_signature(cx: &Cx<'_>, target: &Target, active: usize) -> Option<Signatu
         }
         Resolved::Def(location) => {
             let def = location.get(cx);
-            let Detail::Fn { params, ret } = &def.detail else { return None };
+            let Detail::Fn { params, ret } = &def.detail else {
+                return None;
+            };
             let mut label = format!("fn {}(", def.name);
             let mut ranges = Vec::new();
             for (i, p) in params.iter().enumerate() {
@@ -75,12 +95,19 @@ fn call_signature(cx: &Cx<'_>, target: &Target, active: usize) -> Option<Signatu
         _ => return None,
     };
     let active = (active < params.len()).then_some(active);
-    Some(SignatureHelp { label, params, active, doc })
+    Some(SignatureHelp {
+        label,
+        params,
+        active,
+        doc,
+    })
 }
 
 /// The parameter ranges of a displayed signature `fn name(a: T, b: U) -> R`.
 fn split_params(label: &str) -> Vec<(usize, usize)> {
-    let Some(open) = label.find('(') else { return Vec::new() };
+    let Some(open) = label.find('(') else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let mut depth = 0;
     let mut start = open + 1;
@@ -117,8 +144,17 @@ fn instance_signature(cx: &Cx<'_>, component: Location, active: Option<&str>) ->
         }
         let start = label.len();
         match &p.detail {
-            Detail::Typed { ty, default: Some(d) } => label.push_str(&format!("{}: {} = {d}", p.name, crate::syntax::print_type(ty))),
-            Detail::Typed { ty, default: None } => label.push_str(&format!("{}: {}", p.name, crate::syntax::print_type(ty))),
+            Detail::Typed {
+                ty,
+                default: Some(d),
+            } => label.push_str(&format!(
+                "{}: {} = {d}",
+                p.name,
+                crate::syntax::print_type(ty)
+            )),
+            Detail::Typed { ty, default: None } => {
+                label.push_str(&format!("{}: {}", p.name, crate::syntax::print_type(ty)))
+            }
             _ => label.push_str(&p.name),
         }
         ranges.push((start, label.len()));
@@ -130,7 +166,12 @@ fn instance_signature(cx: &Cx<'_>, component: Location, active: Option<&str>) ->
         }
     }
     label.push_str(" }");
-    SignatureHelp { label, params: ranges, active: active_index, doc }
+    SignatureHelp {
+        label,
+        params: ranges,
+        active: active_index,
+        doc,
+    }
 }
 
 #[cfg(test)]
@@ -145,10 +186,18 @@ mod tests {
 
     #[test]
     fn calls_show_the_active_parameter() {
-        let h = help("fn name_of(service: string, suffix: string = \"\") -> string { service }\nlet a = name_of(\"x\", $0)\n");
-        assert_eq!(h.label, "fn name_of(service: string, suffix: string = \"\") -> string");
+        let h = help(
+            "fn name_of(service: string, suffix: string = \"\") -> string { service }\nlet a = name_of(\"x\", $0)\n",
+        );
+        assert_eq!(
+            h.label,
+            "fn name_of(service: string, suffix: string = \"\") -> string"
+        );
         assert_eq!(h.active, Some(1));
-        assert_eq!(&h.label[h.params[1].0..h.params[1].1], "suffix: string = \"\"");
+        assert_eq!(
+            &h.label[h.params[1].0..h.params[1].1],
+            "suffix: string = \"\""
+        );
         let h = help("let a = replace($0\n");
         assert_eq!(h.active, Some(0));
         assert_eq!(&h.label[h.params[2].0..h.params[2].1], "to: string");
@@ -157,7 +206,11 @@ mod tests {
     #[test]
     fn component_instances_show_their_params() {
         let h = help("import std.vpc\nstack s {\n  let n = vpc.Network { azs: $0 }\n}\n");
-        assert!(h.label.starts_with("Network { name: string = \"vpc\""), "{}", h.label);
+        assert!(
+            h.label.starts_with("Network { name: string = \"vpc\""),
+            "{}",
+            h.label
+        );
         let active = h.active.expect("an active param");
         assert!(h.label[h.params[active].0..h.params[active].1].starts_with("azs: int"));
     }

@@ -23,7 +23,10 @@ pub struct Config {
 impl Config {
     /// The severity of a rule's findings, `None` when the project turned it off.
     pub fn severity(&self, code: Code) -> Option<Severity> {
-        self.overrides.get(&code).copied().unwrap_or(Some(Severity::Warning))
+        self.overrides
+            .get(&code)
+            .copied()
+            .unwrap_or(Some(Severity::Warning))
     }
 }
 
@@ -39,7 +42,9 @@ pub fn read(interp: &mut Interp<'_>, diagnostics: &mut Vec<Diagnostic>) -> Confi
         return config;
     };
     let scope = interp.modules[0].scope;
-    let Ok(value) = interp.lookup(scope, POLICY_LET, decl.name.span) else { return config };
+    let Ok(value) = interp.lookup(scope, POLICY_LET, decl.name.span) else {
+        return config;
+    };
     let Value::Record(fields) = value else {
         diagnostics.push(
             Diagnostic::error(Code::InvalidPolicy, file, decl.value.span, "`policy` must be a record of policy codes to severities")
@@ -64,8 +69,13 @@ pub fn read(interp: &mut Interp<'_>, diagnostics: &mut Vec<Diagnostic>) -> Confi
         let (key_span, value_span) = written(key);
         let code = Code::from_name(key).filter(|c| is_rule(*c));
         let Some(code) = code else {
-            let mut diagnostic = Diagnostic::error(Code::InvalidPolicy, file.clone(), key_span, format!("`{key}` is not a policy code"))
-                .with_suggestion(key, RULES.iter().map(|c| c.as_str()));
+            let mut diagnostic = Diagnostic::error(
+                Code::InvalidPolicy,
+                file.clone(),
+                key_span,
+                format!("`{key}` is not a policy code"),
+            )
+            .with_suggestion(key, RULES.iter().map(|c| c.as_str()));
             if diagnostic.help.is_none() {
                 diagnostic.help = Some(
                     "the entry file's top-level `let policy` sets the severities of the policy pack (see docs/policy.md); rename it if it is something else, such as an IAM document"

@@ -20,8 +20,15 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             "AWS::RDS::DBInstance" if r.prop("DBClusterIdentifier").is_none() => rds(r, false, out),
             "AWS::DynamoDB::Table" => {
                 let pitr = r.prop("PointInTimeRecoverySpecification");
-                if pitr.and_then(|p| get(p, "PointInTimeRecoveryEnabled")).and_then(as_bool) != Some(true) {
-                    let place = Place::Property(key_path(&["PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"]));
+                if pitr
+                    .and_then(|p| get(p, "PointInTimeRecoveryEnabled"))
+                    .and_then(as_bool)
+                    != Some(true)
+                {
+                    let place = Place::Property(key_path(&[
+                        "PointInTimeRecoverySpecification",
+                        "PointInTimeRecoveryEnabled",
+                    ]));
                     out.push(Finding::new(
                         Code::StorageBackups,
                         r.index,
@@ -41,7 +48,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         "set `Encrypted: true` (and `KmsKeyId` for a customer-managed key); it cannot be changed after creation",
                     ));
                 }
-                let status = r.prop("BackupPolicy").and_then(|p| get(p, "Status")).and_then(as_str);
+                let status = r
+                    .prop("BackupPolicy")
+                    .and_then(|p| get(p, "Status"))
+                    .and_then(as_str);
                 if status != Some("ENABLED") {
                     let place = Place::Property(key_path(&["BackupPolicy", "Status"]));
                     out.push(Finding::new(
@@ -68,11 +78,22 @@ fn place_of(key: &str) -> Place {
 }
 
 fn rds(r: &Res<'_>, cluster: bool, out: &mut Vec<Finding>) {
-    let what = if cluster { "database cluster" } else { "database" };
+    let what = if cluster {
+        "database cluster"
+    } else {
+        "database"
+    };
     // restored or replicated databases inherit their source's encryption
-    let inherits = ["SnapshotIdentifier", "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier", "SourceDBInstanceIdentifier", "SourceDBClusterIdentifier", "ReplicationSourceIdentifier"]
-        .iter()
-        .any(|k| r.prop(k).is_some());
+    let inherits = [
+        "SnapshotIdentifier",
+        "DBSnapshotIdentifier",
+        "DBClusterSnapshotIdentifier",
+        "SourceDBInstanceIdentifier",
+        "SourceDBClusterIdentifier",
+        "ReplicationSourceIdentifier",
+    ]
+    .iter()
+    .any(|k| r.prop(k).is_some());
     let serverless_v1 = r.prop("EngineMode").and_then(as_str) == Some("serverless");
     if !inherits && !serverless_v1 && r.prop("StorageEncrypted").and_then(as_bool) != Some(true) {
         out.push(Finding::new(
@@ -97,7 +118,11 @@ fn rds(r: &Res<'_>, cluster: bool, out: &mut Vec<Finding>) {
 /// Types that hold data, and whether `Snapshot` keeps it (RDS).
 fn data_type(r: &Res<'_>) -> Option<bool> {
     match r.type_name {
-        "AWS::S3::Bucket" | "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" | "AWS::EFS::FileSystem" | "AWS::Logs::LogGroup" => Some(false),
+        "AWS::S3::Bucket"
+        | "AWS::DynamoDB::Table"
+        | "AWS::DynamoDB::GlobalTable"
+        | "AWS::EFS::FileSystem"
+        | "AWS::Logs::LogGroup" => Some(false),
         "AWS::RDS::DBCluster" => Some(true),
         // an instance of a cluster holds no data of its own
         "AWS::RDS::DBInstance" if r.prop("DBClusterIdentifier").is_none() => Some(true),
@@ -106,16 +131,31 @@ fn data_type(r: &Res<'_>) -> Option<bool> {
 }
 
 fn retain(r: &Res<'_>, out: &mut Vec<Finding>) {
-    let Some(snapshot_ok) = data_type(r) else { return };
+    let Some(snapshot_ok) = data_type(r) else {
+        return;
+    };
     let kept = |key: &str| match r.option(key).and_then(as_str) {
         Some("Retain") => true,
         Some("Snapshot") => snapshot_ok,
         _ => false,
     };
-    let missing: Vec<&'static str> = ["DeletionPolicy", "UpdateReplacePolicy"].into_iter().filter(|k| !kept(k)).collect();
-    let Some(&first) = missing.first() else { return };
-    let list = missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ");
-    let value = if snapshot_ok { "\"Retain\" (or \"Snapshot\")" } else { "\"Retain\"" };
+    let missing: Vec<&'static str> = ["DeletionPolicy", "UpdateReplacePolicy"]
+        .into_iter()
+        .filter(|k| !kept(k))
+        .collect();
+    let Some(&first) = missing.first() else {
+        return;
+    };
+    let list = missing
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let value = if snapshot_ok {
+        "\"Retain\" (or \"Snapshot\")"
+    } else {
+        "\"Retain\""
+    };
     out.push(Finding::new(
         Code::ProdRetain,
         r.index,

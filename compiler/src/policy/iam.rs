@@ -11,13 +11,23 @@ use crate::eval::value::Value;
 const SENSITIVE: [&str; 4] = ["iam", "kms", "secretsmanager", "s3"];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for r in cx.resources.iter().filter(|r| r.type_name.starts_with("AWS::IAM::")) {
+    for r in cx
+        .resources
+        .iter()
+        .filter(|r| r.type_name.starts_with("AWS::IAM::"))
+    {
         let mut documents = Vec::new();
         find_documents(r.props, &mut Vec::new(), &mut documents, 0);
         for (path, document) in documents {
-            let Some(statements) = get(document, "Statement") else { continue };
+            let Some(statements) = get(document, "Statement") else {
+                continue;
+            };
             let listed: Vec<(Vec<Seg>, &Value)> = match statements {
-                Value::List(list) => list.iter().enumerate().map(|(i, s)| (vec![Seg::Key("Statement".into()), Seg::Index(i)], s)).collect(),
+                Value::List(list) => list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (vec![Seg::Key("Statement".into()), Seg::Index(i)], s))
+                    .collect(),
                 other => vec![(vec![Seg::Key("Statement".into())], other)],
             };
             for (at, statement) in listed {
@@ -29,7 +39,13 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 if let Some(finding) = judge(statement) {
                     let mut place = base.clone();
                     place.push(Seg::Key(finding.0.into()));
-                    out.push(Finding::new(Code::IamWildcard, r.index, Place::Property(place), format!("`{}` {}", r.name, finding.1), finding.2));
+                    out.push(Finding::new(
+                        Code::IamWildcard,
+                        r.index,
+                        Place::Property(place),
+                        format!("`{}` {}", r.name, finding.1),
+                        finding.2,
+                    ));
                 }
             }
         }
@@ -38,7 +54,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// Every `PolicyDocument` under the properties, with its path (`Policies[0].PolicyDocument`).
 /// `AssumeRolePolicyDocument` is a trust policy and not looked at.
-fn find_documents<'v>(value: &'v Value, path: &mut Vec<Seg>, out: &mut Vec<(Vec<Seg>, &'v Value)>, depth: usize) {
+fn find_documents<'v>(
+    value: &'v Value,
+    path: &mut Vec<Seg>,
+    out: &mut Vec<(Vec<Seg>, &'v Value)>,
+    depth: usize,
+) {
     if depth > 8 {
         return;
     }
@@ -69,18 +90,47 @@ fn find_documents<'v>(value: &'v Value, path: &mut Vec<Seg>, out: &mut Vec<(Vec<
 fn judge(statement: &Value) -> Option<(&'static str, String, &'static str)> {
     const NARROW: &str = "list the actions the workload calls and the ARNs it calls them on";
     if get(statement, "NotAction").is_some() {
-        return Some(("NotAction", "allows every action but those listed (`Allow` with `NotAction`)".into(), NARROW));
+        return Some((
+            "NotAction",
+            "allows every action but those listed (`Allow` with `NotAction`)".into(),
+            NARROW,
+        ));
     }
-    let actions: Vec<&str> = get(statement, "Action").map(items).unwrap_or_default().into_iter().filter_map(as_str).collect();
+    let actions: Vec<&str> = get(statement, "Action")
+        .map(items)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(as_str)
+        .collect();
     if actions.contains(&"*") {
-        return Some(("Action", "allows every action (`\"Action\": \"*\"`)".into(), NARROW));
+        return Some((
+            "Action",
+            "allows every action (`\"Action\": \"*\"`)".into(),
+            NARROW,
+        ));
     }
-    if let Some(wide) = actions.iter().find(|a| SENSITIVE.iter().any(|s| a.eq_ignore_ascii_case(&format!("{s}:*")))) {
-        return Some(("Action", format!("allows every action of a sensitive service (`{wide}`)"), NARROW));
+    if let Some(wide) = actions.iter().find(|a| {
+        SENSITIVE
+            .iter()
+            .any(|s| a.eq_ignore_ascii_case(&format!("{s}:*")))
+    }) {
+        return Some((
+            "Action",
+            format!("allows every action of a sensitive service (`{wide}`)"),
+            NARROW,
+        ));
     }
-    let any_resource = get(statement, "Resource").map(items).unwrap_or_default().into_iter().any(|r| as_str(r) == Some("*"));
+    let any_resource = get(statement, "Resource")
+        .map(items)
+        .unwrap_or_default()
+        .into_iter()
+        .any(|r| as_str(r) == Some("*"));
     if any_resource && let Some(action) = actions.iter().find(|a| needs_resource(a)) {
-        return Some(("Resource", format!("allows `{action}` on every resource (`\"Resource\": \"*\"`)"), "name the keys, secrets, buckets or roles the workload uses; `*` reaches every one in the account"));
+        return Some((
+            "Resource",
+            format!("allows `{action}` on every resource (`\"Resource\": \"*\"`)"),
+            "name the keys, secrets, buckets or roles the workload uses; `*` reaches every one in the account",
+        ));
     }
     None
 }
@@ -89,11 +139,14 @@ fn judge(statement: &Value) -> Option<(&'static str, String, &'static str)> {
 /// and the few that take no resource (`secretsmanager:GetRandomPassword`, `kms:CreateKey`,
 /// `kms:GenerateRandom`) are not.
 fn needs_resource(action: &str) -> bool {
-    let Some((service, name)) = action.split_once(':') else { return false };
+    let Some((service, name)) = action.split_once(':') else {
+        return false;
+    };
     let service = service.to_ascii_lowercase();
     if !SENSITIVE.contains(&service.as_str()) {
         return false;
     }
     let lower = name.to_ascii_lowercase();
-    !(lower.starts_with("list") || ["getrandompassword", "createkey", "generaterandom"].contains(&lower.as_str()))
+    !(lower.starts_with("list")
+        || ["getrandompassword", "createkey", "generaterandom"].contains(&lower.as_str()))
 }

@@ -68,23 +68,47 @@ pub fn instance_sites(interp: &Interp<'_>) -> Vec<Site> {
         for item in &data.ast.items {
             match &item.kind {
                 ItemKind::Stack(stack) if module == 0 => {
-                    collect(interp, module, &stack.items, &Container::Stack(stack.name.name.clone()), &mut out);
+                    collect(
+                        interp,
+                        module,
+                        &stack.items,
+                        &Container::Stack(stack.name.name.clone()),
+                        &mut out,
+                    );
                 }
                 ItemKind::Component(component) => {
-                    collect(interp, module, &component.items, &Container::Component(module, component.name.name.clone()), &mut out);
+                    collect(
+                        interp,
+                        module,
+                        &component.items,
+                        &Container::Component(module, component.name.name.clone()),
+                        &mut out,
+                    );
                 }
                 _ => {}
             }
         }
         if module == 0 {
             // top-level declarations of the entry file form the stack `main`
-            collect(interp, module, &data.ast.items, &Container::Stack("main".into()), &mut out);
+            collect(
+                interp,
+                module,
+                &data.ast.items,
+                &Container::Stack("main".into()),
+                &mut out,
+            );
         }
     }
     out
 }
 
-fn collect(interp: &Interp<'_>, module: usize, items: &[Item], container: &Container, out: &mut Vec<Site>) {
+fn collect(
+    interp: &Interp<'_>,
+    module: usize,
+    items: &[Item],
+    container: &Container,
+    out: &mut Vec<Site>,
+) {
     for item in items {
         match &item.kind {
             ItemKind::Let(decl) => {
@@ -92,7 +116,12 @@ fn collect(interp: &Interp<'_>, module: usize, items: &[Item], container: &Conta
                     let target = match &component.kind {
                         ExprKind::Name(name) => Some((module, name.clone())),
                         ExprKind::Field { base, name } => match &base.kind {
-                            ExprKind::Name(alias) => interp.modules[module].imports.get(alias).copied().flatten().map(|m| (m, name.name.clone())),
+                            ExprKind::Name(alias) => interp.modules[module]
+                                .imports
+                                .get(alias)
+                                .copied()
+                                .flatten()
+                                .map(|m| (m, name.name.clone())),
                             _ => None,
                         },
                         _ => None,
@@ -121,15 +150,25 @@ fn collect(interp: &Interp<'_>, module: usize, items: &[Item], container: &Conta
 /// PascalCase names of the instances (with loop positions), and from the declarations.
 pub fn instance_chain(interp: &Interp<'_>, resource: ResourceIdx, sites: &[Site]) -> Vec<Site> {
     let data = &interp.resources[resource];
-    let Some(ctx) = &interp.scopes[data.scope].decl else { return Vec::new() };
+    let Some(ctx) = &interp.scopes[data.scope].decl else {
+        return Vec::new();
+    };
     if ctx.prefix.is_empty() {
         return Vec::new();
     }
     let module = interp.scopes[data.scope].module;
-    let Some(component) = interp.modules[module].ast.items.iter().find_map(|item| match &item.kind {
-        ItemKind::Component(c) if contains_resource(&c.items, data.decl) => Some(c.name.name.clone()),
-        _ => None,
-    }) else {
+    let Some(component) =
+        interp.modules[module]
+            .ast
+            .items
+            .iter()
+            .find_map(|item| match &item.kind {
+                ItemKind::Component(c) if contains_resource(&c.items, data.decl) => {
+                    Some(c.name.name.clone())
+                }
+                _ => None,
+            })
+    else {
         return Vec::new();
     };
     let stack = interp.stacks[data.stack].name.as_str();
@@ -139,27 +178,43 @@ pub fn instance_chain(interp: &Interp<'_>, resource: ResourceIdx, sites: &[Site]
 fn contains_resource(items: &[Item], decl: &ast::Resource) -> bool {
     items.iter().any(|item| match &item.kind {
         ItemKind::Resource(r) => std::ptr::eq(r, decl),
-        ItemKind::If(block) => contains_resource(&block.then_items, decl) || contains_resource(&block.else_items, decl),
+        ItemKind::If(block) => {
+            contains_resource(&block.then_items, decl) || contains_resource(&block.else_items, decl)
+        }
         ItemKind::For(block) => contains_resource(&block.items, decl),
         _ => false,
     })
 }
 
-fn chain(prefix: &str, component: &(usize, String), stack: &str, sites: &[Site], depth: usize) -> Option<Vec<Site>> {
+fn chain(
+    prefix: &str,
+    component: &(usize, String),
+    stack: &str,
+    sites: &[Site],
+    depth: usize,
+) -> Option<Vec<Site>> {
     if depth > 32 {
         return None;
     }
-    for site in sites.iter().filter(|s| s.component.as_ref() == Some(component)) {
+    for site in sites
+        .iter()
+        .filter(|s| s.component.as_ref() == Some(component))
+    {
         let name = pascal_case(&site.name);
         // prefix = outer prefix + Name + outer loop positions (digits)
         let digits = prefix.len() - prefix.trim_end_matches(|c: char| c.is_ascii_digit()).len();
         for strip in 0..=digits {
             let head = &prefix[..prefix.len() - strip];
-            let Some(outer) = head.strip_suffix(name.as_str()) else { continue };
+            let Some(outer) = head.strip_suffix(name.as_str()) else {
+                continue;
+            };
             match &site.container {
-                Container::Stack(s) if outer.is_empty() && s == stack => return Some(vec![site.clone()]),
+                Container::Stack(s) if outer.is_empty() && s == stack => {
+                    return Some(vec![site.clone()]);
+                }
                 Container::Component(m, c) if !outer.is_empty() => {
-                    if let Some(mut found) = chain(outer, &(*m, c.clone()), stack, sites, depth + 1) {
+                    if let Some(mut found) = chain(outer, &(*m, c.clone()), stack, sites, depth + 1)
+                    {
                         found.push(site.clone());
                         return Some(found);
                     }

@@ -80,8 +80,20 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(code: Code, resource: ResourceIdx, place: Place, message: impl Into<String>, help: impl Into<String>) -> Self {
-        Finding { code, resource, place, message: message.into(), help: help.into() }
+    fn new(
+        code: Code,
+        resource: ResourceIdx,
+        place: Place,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        Finding {
+            code,
+            resource,
+            place,
+            message: message.into(),
+            help: help.into(),
+        }
     }
 }
 
@@ -131,7 +143,9 @@ pub fn run(interp: &mut Interp<'_>, sources: &[(&str, &str)]) -> Vec<Diagnostic>
     for stack in &interp.stacks {
         for &index in stack.resources.values() {
             let data = &interp.resources[index];
-            let Some(props) = &data.properties else { continue };
+            let Some(props) = &data.properties else {
+                continue;
+            };
             if data.failed {
                 continue;
             }
@@ -149,9 +163,19 @@ pub fn run(interp: &mut Interp<'_>, sources: &[(&str, &str)]) -> Vec<Diagnostic>
     let stacks = interp
         .stacks
         .iter()
-        .map(|s| (s.name.as_str(), s.tags.is_some() && matches!(&s.tag_values, Some(Value::Record(r)) if !r.is_empty())))
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.tags.is_some()
+                    && matches!(&s.tag_values, Some(Value::Record(r)) if !r.is_empty()),
+            )
+        })
         .collect();
-    let cx = Context { resources, prod, stacks };
+    let cx = Context {
+        resources,
+        prod,
+        stacks,
+    };
     let mut findings = Vec::new();
     s3::check(&cx, &mut findings);
     network::check(&cx, &mut findings);
@@ -162,19 +186,28 @@ pub fn run(interp: &mut Interp<'_>, sources: &[(&str, &str)]) -> Vec<Diagnostic>
 
     let sites = locate::instance_sites(interp);
     for finding in findings {
-        let Some(severity) = config.severity(finding.code) else { continue };
+        let Some(severity) = config.severity(finding.code) else {
+            continue;
+        };
         let data = &interp.resources[finding.resource];
         let file = interp.file_of(data.scope).to_string();
         let span = match &finding.place {
             Place::Property(path) => locate::key_span(&data.decl.properties, path),
-            Place::Option(key) => data.decl.options.as_ref().and_then(|o| locate::key_span(o, &[Seg::Key((*key).to_string())])),
+            Place::Option(key) => data
+                .decl
+                .options
+                .as_ref()
+                .and_then(|o| locate::key_span(o, &[Seg::Key((*key).to_string())])),
             Place::Resource => None,
         }
         .unwrap_or(data.decl.name.span);
         let chain = locate::instance_chain(interp, finding.resource, &sites);
         let mut places = vec![(file.clone(), span), (file.clone(), data.decl.name.span)];
         places.extend(chain.iter().map(|site| (site.file.clone(), site.span)));
-        if places.iter().any(|(f, s)| suppress::covers(&suppressions, f, s.start, finding.code)) {
+        if places
+            .iter()
+            .any(|(f, s)| suppress::covers(&suppressions, f, s.start, finding.code))
+        {
             continue;
         }
         let mut diagnostic = Diagnostic::warning(finding.code, file, span, finding.message);
@@ -183,8 +216,16 @@ pub fn run(interp: &mut Interp<'_>, sources: &[(&str, &str)]) -> Vec<Diagnostic>
             diagnostic = diagnostic.with_help(finding.help);
         }
         if let Some(outer) = chain.first() {
-            let what = chain.iter().map(|s| format!("`{}`", s.name)).collect::<Vec<_>>().join(" → ");
-            diagnostic = diagnostic.with_label_in(outer.file.clone(), outer.span, format!("in the instance {what} (logical ID `{}`)", data.logical_id));
+            let what = chain
+                .iter()
+                .map(|s| format!("`{}`", s.name))
+                .collect::<Vec<_>>()
+                .join(" → ");
+            diagnostic = diagnostic.with_label_in(
+                outer.file.clone(),
+                outer.span,
+                format!("in the instance {what} (logical ID `{}`)", data.logical_id),
+            );
         }
         diagnostics.push(diagnostic);
     }
@@ -280,7 +321,8 @@ mod tests {
             if path.is_dir() {
                 project(&path, root, loader);
             } else if path.extension().is_some_and(|e| e == "cvl")
-                && let (Ok(text), Ok(relative)) = (std::fs::read_to_string(&path), path.strip_prefix(root))
+                && let (Ok(text), Ok(relative)) =
+                    (std::fs::read_to_string(&path), path.strip_prefix(root))
             {
                 loader.insert(relative.to_string_lossy().replace('\\', "/"), text);
             }
@@ -291,14 +333,31 @@ mod tests {
     #[test]
     fn every_example_passes_the_policy_pack() {
         let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-        let mut dirs: Vec<_> = std::fs::read_dir(&examples).expect("examples/").flatten().map(|e| e.path()).filter(|p| p.join("main.cvl").exists()).collect();
+        let mut dirs: Vec<_> = std::fs::read_dir(&examples)
+            .expect("examples/")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("main.cvl").exists())
+            .collect();
         dirs.sort();
         assert!(!dirs.is_empty());
         for dir in dirs {
             let mut loader = MemoryLoader::new();
             project(&dir, &dir, &mut loader);
             let result = crate::check(&loader, "main.cvl", &[]);
-            let found: Vec<String> = result.diagnostics.iter().map(|d| format!("{}[{}] {}: {}", if d.is_error() { "error" } else { "warning" }, d.code, d.file, d.message)).collect();
+            let found: Vec<String> = result
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{}[{}] {}: {}",
+                        if d.is_error() { "error" } else { "warning" },
+                        d.code,
+                        d.file,
+                        d.message
+                    )
+                })
+                .collect();
             assert!(found.is_empty(), "{}: {found:#?}", dir.display());
         }
     }

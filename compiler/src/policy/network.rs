@@ -16,16 +16,29 @@ fn security_groups(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for r in &cx.resources {
         let rules: Vec<(Vec<Seg>, &Value)> = match r.type_name {
             "AWS::EC2::SecurityGroup" => match r.prop("SecurityGroupIngress") {
-                Some(Value::List(list)) => list.iter().enumerate().map(|(i, v)| (vec![Seg::Key("SecurityGroupIngress".into()), Seg::Index(i)], v)).collect(),
+                Some(Value::List(list)) => list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        (
+                            vec![Seg::Key("SecurityGroupIngress".into()), Seg::Index(i)],
+                            v,
+                        )
+                    })
+                    .collect(),
                 _ => Vec::new(),
             },
             "AWS::EC2::SecurityGroupIngress" => vec![(Vec::new(), r.props)],
             _ => continue,
         };
         for (path, rule) in rules {
-            let world = [("CidrIp", "0.0.0.0/0"), ("CidrIpv6", "::/0")].into_iter().find(|(key, cidr)| get(rule, key).and_then(as_str) == Some(*cidr));
+            let world = [("CidrIp", "0.0.0.0/0"), ("CidrIpv6", "::/0")]
+                .into_iter()
+                .find(|(key, cidr)| get(rule, key).and_then(as_str) == Some(*cidr));
             let Some((key, cidr)) = world else { continue };
-            let Some(ports) = exposed_ports(rule) else { continue };
+            let Some(ports) = exposed_ports(rule) else {
+                continue;
+            };
             let mut at = path.clone();
             at.push(Seg::Key(key.into()));
             out.push(Finding::new(
@@ -60,7 +73,11 @@ fn exposed_ports(rule: &Value) -> Option<String> {
     if (from..=to).all(|p| p == 80 || p == 443) {
         return None;
     }
-    Some(if from == to { format!("port {from}") } else { format!("ports {from}-{to}") })
+    Some(if from == to {
+        format!("port {from}")
+    } else {
+        format!("ports {from}-{to}")
+    })
 }
 
 fn listeners(cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -70,7 +87,9 @@ fn listeners(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if r.type_name != "AWS::ElasticLoadBalancingV2::Listener" {
             continue;
         }
-        let Some(lb) = r.prop("LoadBalancerArn").and_then(referenced_resource) else { continue };
+        let Some(lb) = r.prop("LoadBalancerArn").and_then(referenced_resource) else {
+            continue;
+        };
         let entry = by_lb.entry(lb).or_default();
         match r.prop("Protocol").and_then(as_str) {
             Some("HTTPS") => entry.0 = true,
@@ -84,7 +103,9 @@ fn listeners(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         for &position in http {
             let r = &cx.resources[position];
-            let Some(Value::List(actions)) = r.prop("DefaultActions") else { continue };
+            let Some(Value::List(actions)) = r.prop("DefaultActions") else {
+                continue;
+            };
             for (i, action) in actions.iter().enumerate() {
                 if get(action, "Type").and_then(as_str) == Some("forward") {
                     out.push(Finding::new(

@@ -4,10 +4,19 @@
 use super::{Context, Finding, Place, Seg, as_bool, get, items, key_path};
 use crate::diagnostic::Code;
 
-const FLAGS: [&str; 4] = ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"];
+const FLAGS: [&str; 4] = [
+    "BlockPublicAcls",
+    "BlockPublicPolicy",
+    "IgnorePublicAcls",
+    "RestrictPublicBuckets",
+];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for r in cx.resources.iter().filter(|r| r.type_name == "AWS::S3::Bucket") {
+    for r in cx
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "AWS::S3::Bucket")
+    {
         match r.prop("PublicAccessBlockConfiguration") {
             None => out.push(Finding::new(
                 Code::S3PublicAccess,
@@ -35,9 +44,16 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
-        let encrypted = r.prop("BucketEncryption").and_then(|e| get(e, "ServerSideEncryptionConfiguration")).is_some_and(|rules| {
-            items(rules).iter().any(|rule| get(rule, "ServerSideEncryptionByDefault").and_then(|d| get(d, "SSEAlgorithm")).is_some())
-        });
+        let encrypted = r
+            .prop("BucketEncryption")
+            .and_then(|e| get(e, "ServerSideEncryptionConfiguration"))
+            .is_some_and(|rules| {
+                items(rules).iter().any(|rule| {
+                    get(rule, "ServerSideEncryptionByDefault")
+                        .and_then(|d| get(d, "SSEAlgorithm"))
+                        .is_some()
+                })
+            });
         if !encrypted {
             let place = Place::Property(vec![Seg::Key("BucketEncryption".into())]);
             out.push(Finding::new(

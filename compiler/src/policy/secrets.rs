@@ -10,8 +10,19 @@ use crate::diagnostic::Code;
 use crate::eval::value::Value;
 
 /// Endings of names that hold secrets (lower case, without `_` and `-`).
-const SECRET_ENDINGS: [&str; 11] =
-    ["password", "passwd", "passphrase", "secret", "secretstring", "secretkey", "secretaccesskey", "token", "apikey", "privatekey", "clientsecret"];
+const SECRET_ENDINGS: [&str; 11] = [
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "secretstring",
+    "secretkey",
+    "secretaccesskey",
+    "token",
+    "apikey",
+    "privatekey",
+    "clientsecret",
+];
 
 /// True for a name that says it holds a secret: `MasterUserPassword`, `DB_PASSWORD`,
 /// `SecretString`, `api-token`. `SecretArn`, `TokenValidityUnits` or `PasswordLength` name
@@ -21,7 +32,11 @@ const SECRET_ENDINGS: [&str; 11] =
 /// allocating: the key's ASCII letters and digits, lower-cased, read backwards.
 pub fn is_secret_name(name: &str) -> bool {
     SECRET_ENDINGS.iter().any(|ending| {
-        let mut normal = name.bytes().rev().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_lowercase());
+        let mut normal = name
+            .bytes()
+            .rev()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_lowercase());
         ending.bytes().rev().all(|e| normal.next() == Some(e))
     })
 }
@@ -38,10 +53,16 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for r in &cx.resources {
         let mut found = Vec::new();
         walk(r.props, &mut Vec::new(), &mut found, 0);
-        let mut found: Vec<(Vec<Seg>, String)> = found.into_iter().map(|(path, name)| (path.iter().copied().map(Step::to_seg).collect(), name)).collect();
+        let mut found: Vec<(Vec<Seg>, String)> = found
+            .into_iter()
+            .map(|(path, name)| (path.iter().copied().map(Step::to_seg).collect(), name))
+            .collect();
         let rt = schema::resource_type(r.type_name);
         // a property with an enum (`TokenValidityUnits.AccessToken: "hours"`) holds no secret
-        found.retain(|(path, _)| rt.and_then(|rt| property_at(rt, path)).is_none_or(|p| p.enum_values.is_none()));
+        found.retain(|(path, _)| {
+            rt.and_then(|rt| property_at(rt, path))
+                .is_none_or(|p| p.enum_values.is_none())
+        });
         for (path, name) in found {
             out.push(Finding::new(
                 Code::PlainSecret,
@@ -63,7 +84,9 @@ fn property_at<'s>(rt: &'s ResourceType, path: &[Seg]) -> Option<&'s Property> {
         match seg {
             Seg::Key(key) => {
                 if let Some(t) = ty {
-                    let PropType::Object(def) = object_of(t)? else { return None };
+                    let PropType::Object(def) = object_of(t)? else {
+                        return None;
+                    };
                     properties = &schema::definition(rt, def)?.properties;
                 }
                 let property = properties.get(key)?;
@@ -82,7 +105,9 @@ fn property_at<'s>(rt: &'s ResourceType, path: &[Seg]) -> Option<&'s Property> {
 /// The object or list member of a union (or the type itself).
 fn object_of(ty: &PropType) -> Option<&PropType> {
     match ty {
-        PropType::Union(members) => members.iter().find(|m| matches!(m, PropType::Object(_) | PropType::List(_))),
+        PropType::Union(members) => members
+            .iter()
+            .find(|m| matches!(m, PropType::Object(_) | PropType::List(_))),
         other => Some(other),
     }
 }
@@ -104,14 +129,20 @@ impl Step<'_> {
     }
 }
 
-fn walk<'v>(value: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Vec<(Vec<Step<'v>>, String)>, depth: usize) {
+fn walk<'v>(
+    value: &'v Value,
+    path: &mut Vec<Step<'v>>,
+    out: &mut Vec<(Vec<Step<'v>>, String)>,
+    depth: usize,
+) {
     if depth > 16 {
         return;
     }
     match value {
         Value::Record(fields) => {
             // a name/value pair: `{ Name: "DB_PASSWORD", Value: "..." }`
-            if let (Some(name), Some(v)) = (get(value, "Name").and_then(as_str), get(value, "Value"))
+            if let (Some(name), Some(v)) =
+                (get(value, "Name").and_then(as_str), get(value, "Value"))
                 && is_secret_name(name)
                 && is_plain(v)
             {
@@ -147,10 +178,25 @@ mod tests {
 
     #[test]
     fn secret_names() {
-        for name in ["MasterUserPassword", "SecretString", "DB_PASSWORD", "api-token", "ClientSecret", "GITHUB_TOKEN", "ApiKey"] {
+        for name in [
+            "MasterUserPassword",
+            "SecretString",
+            "DB_PASSWORD",
+            "api-token",
+            "ClientSecret",
+            "GITHUB_TOKEN",
+            "ApiKey",
+        ] {
             assert!(is_secret_name(name), "{name}");
         }
-        for name in ["SecretArn", "TokenValidityUnits", "PasswordLength", "AWS_SECRETS_NAME", "KmsKeyId", "SecretId"] {
+        for name in [
+            "SecretArn",
+            "TokenValidityUnits",
+            "PasswordLength",
+            "AWS_SECRETS_NAME",
+            "KmsKeyId",
+            "SecretId",
+        ] {
             assert!(!is_secret_name(name), "{name}");
         }
     }

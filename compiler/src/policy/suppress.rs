@@ -31,7 +31,9 @@ pub fn parse_all(sources: &[(&str, &str)], diagnostics: &mut Vec<Diagnostic>) ->
 
 /// True when a suppression of `code` covers the line holding `offset` in `file`.
 pub fn covers(suppressions: &[Suppression], file: &str, offset: usize, code: Code) -> bool {
-    suppressions.iter().any(|s| s.file == file && s.covers.0 <= offset && offset <= s.covers.1 && s.codes.contains(&code))
+    suppressions.iter().any(|s| {
+        s.file == file && s.covers.0 <= offset && offset <= s.covers.1 && s.codes.contains(&code)
+    })
 }
 
 fn parse(file: &str, text: &str, out: &mut Vec<Suppression>, diagnostics: &mut Vec<Diagnostic>) {
@@ -52,14 +54,18 @@ fn parse(file: &str, text: &str, out: &mut Vec<Suppression>, diagnostics: &mut V
             continue;
         }
         let comment = trimmed.trim_start_matches('/').trim_start();
-        let Some(rest) = comment.strip_prefix(MARKER) else { continue };
+        let Some(rest) = comment.strip_prefix(MARKER) else {
+            continue;
+        };
         let comment_start = line_start + (line.len() - trimmed.len());
         let span = Span::new(comment_start, line_end);
         match parse_body(rest) {
             Err(diagnostic) => diagnostics.push(diagnostic(file, span)),
             Ok(codes) => {
                 // the first line after the comment block that is not a comment
-                let target = lines[index + 1..].iter().find(|(_, _, l)| !l.trim_start().starts_with("//"));
+                let target = lines[index + 1..]
+                    .iter()
+                    .find(|(_, _, l)| !l.trim_start().starts_with("//"));
                 match target {
                     Some(&(s, e, l)) if !l.trim().is_empty() => out.push(Suppression { file: file.to_string(), codes, covers: (s, e) }),
                     _ => diagnostics.push(
@@ -79,7 +85,9 @@ fn parse_body(rest: &str) -> Result<Vec<Code>, MakeDiagnostic> {
     let mut codes = Vec::new();
     let mut rest = rest.trim_start();
     loop {
-        let end = rest.find(|c: char| c.is_whitespace() || c == ',').unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == ',')
+            .unwrap_or(rest.len());
         let word = &rest[..end];
         if word.is_empty() {
             return Err(Box::new(|file, span| {
@@ -92,8 +100,13 @@ fn parse_body(rest: &str) -> Result<Vec<Code>, MakeDiagnostic> {
             None => {
                 let word = word.to_string();
                 return Err(Box::new(move |file, span| {
-                    Diagnostic::error(Code::InvalidSuppression, file, span, format!("`{word}` is not a policy code"))
-                        .with_suggestion(&word, RULES.iter().map(|c| c.as_str()))
+                    Diagnostic::error(
+                        Code::InvalidSuppression,
+                        file,
+                        span,
+                        format!("`{word}` is not a policy code"),
+                    )
+                    .with_suggestion(&word, RULES.iter().map(|c| c.as_str()))
                 }));
             }
         }
@@ -104,13 +117,27 @@ fn parse_body(rest: &str) -> Result<Vec<Code>, MakeDiagnostic> {
         }
     }
     let reason = rest.trim();
-    let reason = reason.strip_prefix("because").map(str::trim).unwrap_or(reason);
+    let reason = reason
+        .strip_prefix("because")
+        .map(str::trim)
+        .unwrap_or(reason);
     let reason = reason.trim_start_matches([':', '-', '—']).trim();
     if reason.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
-        let names = codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
+        let names = codes
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(Box::new(move |file, span| {
-            Diagnostic::error(Code::InvalidSuppression, file, span, "a suppression must give its reason")
-                .with_help(format!("say why the finding does not apply: `// cvl-allow: {names} because ...`"))
+            Diagnostic::error(
+                Code::InvalidSuppression,
+                file,
+                span,
+                "a suppression must give its reason",
+            )
+            .with_help(format!(
+                "say why the finding does not apply: `// cvl-allow: {names} because ...`"
+            ))
         }));
     }
     Ok(codes)
@@ -157,6 +184,9 @@ mod tests {
             assert_eq!(d[0].span.start, 0);
         }
         let (_, d) = run("// cvl-allow: sg-open-to-wrld the bastion\nx\n");
-        assert_eq!(d[0].help.as_deref(), Some("did you mean `sg-open-to-world`?"));
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("did you mean `sg-open-to-world`?")
+        );
     }
 }

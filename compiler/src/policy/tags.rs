@@ -14,7 +14,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     // whether cvl applies a stack's tags to a type, looked up in the schemas once per type
     let mut applies_to: FxIndexMap<&str, bool> = FxIndexMap::default();
     for r in &cx.resources {
-        let Some(property) = schema::resource_type(r.type_name).and_then(|rt| rt.tag_property.clone()) else { continue };
+        let Some(property) =
+            schema::resource_type(r.type_name).and_then(|rt| rt.tag_property.clone())
+        else {
+            continue;
+        };
         let own = r.prop(&property).is_some_and(|tags| match tags {
             Value::List(list) => !list.is_empty(),
             Value::Record(fields) => !fields.is_empty(),
@@ -24,21 +28,37 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let (stack, stack_tagged) = cx.stacks[r.stack];
-        let applies = *applies_to.entry(r.type_name).or_insert_with(|| facts::tags_format(r.type_name).is_some());
+        let applies = *applies_to
+            .entry(r.type_name)
+            .or_insert_with(|| facts::tags_format(r.type_name).is_some());
         if stack_tagged && applies {
             continue;
         }
         let (message, help) = if stack_tagged {
             (
-                format!("`{}` has no tags: cvl cannot apply the tags of stack `{stack}` to its `{property}` property", r.name),
+                format!(
+                    "`{}` has no tags: cvl cannot apply the tags of stack `{stack}` to its `{property}` property",
+                    r.name
+                ),
                 format!("set `{property}` on the resource itself"),
             )
         } else {
             (
-                format!("`{}` has no tags: stack `{stack}` declares no `tags`, unlike other stacks of the project", r.name),
-                format!("add `tags {{ ... }}` to stack `{stack}`, or set `{property}` on the resource"),
+                format!(
+                    "`{}` has no tags: stack `{stack}` declares no `tags`, unlike other stacks of the project",
+                    r.name
+                ),
+                format!(
+                    "add `tags {{ ... }}` to stack `{stack}`, or set `{property}` on the resource"
+                ),
             )
         };
-        out.push(Finding::new(Code::UntaggedResource, r.index, Place::Property(vec![Seg::Key(property)]), message, help));
+        out.push(Finding::new(
+            Code::UntaggedResource,
+            r.index,
+            Place::Property(vec![Seg::Key(property)]),
+            message,
+            help,
+        ));
     }
 }

@@ -241,24 +241,56 @@ pub enum ExprKind {
     /// `{ for x in xs if cond: key => value }`
     MapFor(Box<MapComprehension>),
     /// `base.name`
-    Field { base: Box<Expr>, name: Ident },
+    Field {
+        base: Box<Expr>,
+        name: Ident,
+    },
     /// `base[index]`
-    Index { base: Box<Expr>, index: Box<Expr> },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// `callee(args)`
-    Call { callee: Box<Expr>, args: Vec<Expr> },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Expr>,
+    },
     /// `vpc.Network { azs: 2 }`: a component instance. `component` is a `Name` or a `Field`
     /// whose last name starts with an upper-case letter; `args` is the record of parameters.
-    Instantiate { component: Box<Expr>, args: Vec<RecordEntry> },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Instantiate {
+        component: Box<Expr>,
+        args: Vec<RecordEntry>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `if c { a } else { b }`; `else` is required in expressions.
-    If { condition: Box<Expr>, then_branch: Box<Expr>, else_branch: Box<Expr> },
+    If {
+        condition: Box<Expr>,
+        then_branch: Box<Expr>,
+        else_branch: Box<Expr>,
+    },
     /// `match x { "a" | "b" => e, _ => e }`
-    Match { scrutinee: Box<Expr>, arms: Vec<MatchArm> },
+    Match {
+        scrutinee: Box<Expr>,
+        arms: Vec<MatchArm>,
+    },
     /// `a..b`: the integers from a up to, not including, b.
-    Range { start: Box<Expr>, end: Box<Expr> },
+    Range {
+        start: Box<Expr>,
+        end: Box<Expr>,
+    },
     /// `{ let x = 1  let y = 2  x + y }`: lets, then the value.
-    Block { lets: Vec<Let>, value: Box<Expr> },
+    Block {
+        lets: Vec<Let>,
+        value: Box<Expr>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

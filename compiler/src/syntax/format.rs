@@ -32,7 +32,11 @@ impl std::fmt::Display for FormatError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FormatError::Syntax(diagnostics) => {
-                write!(f, "the file has syntax errors ({} found), so it is left as it is", diagnostics.len())
+                write!(
+                    f,
+                    "the file has syntax errors ({} found), so it is left as it is",
+                    diagnostics.len()
+                )
             }
             FormatError::Changed(what) => write!(
                 f,
@@ -52,14 +56,21 @@ pub fn format_source(file: &str, text: &str) -> Result<String, FormatError> {
     let formatted = print_file_with_comments(&tree, found.clone(), SourceLines::of(text));
     let (again, diagnostics) = parse_file(file, &formatted);
     if let Some(first) = diagnostics.first() {
-        return Err(FormatError::Changed(format!("the result does not parse: {}", first.message)));
+        return Err(FormatError::Changed(format!(
+            "the result does not parse: {}",
+            first.message
+        )));
     }
     if without_spans(&tree) != without_spans(&again) {
-        return Err(FormatError::Changed("the result parses to a different tree".to_string()));
+        return Err(FormatError::Changed(
+            "the result parses to a different tree".to_string(),
+        ));
     }
     let texts = |cs: &[Comment]| cs.iter().map(|c| c.text.clone()).collect::<Vec<_>>();
     if texts(&found) != texts(&comments(&formatted)) {
-        return Err(FormatError::Changed("a comment would be lost or moved out of order".to_string()));
+        return Err(FormatError::Changed(
+            "a comment would be lost or moved out of order".to_string(),
+        ));
     }
     Ok(formatted)
 }
@@ -87,16 +98,29 @@ pub fn minimal_edit(old: &str, new: &str) -> Option<(Span, String)> {
     if old == new {
         return None;
     }
-    let mut prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    let mut prefix = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
     while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
         prefix -= 1;
     }
     let max_suffix = old.len().min(new.len()) - prefix;
-    let mut suffix = old.bytes().rev().zip(new.bytes().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
+    let mut suffix = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
     while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
         suffix -= 1;
     }
-    Some((Span::new(prefix, old.len() - suffix), new[prefix..new.len() - suffix].to_string()))
+    Some((
+        Span::new(prefix, old.len() - suffix),
+        new[prefix..new.len() - suffix].to_string(),
+    ))
 }
 
 /// What the scanner is inside of.
@@ -247,14 +271,20 @@ mod tests {
     #[test]
     fn own_line_and_trailing_comments_survive() {
         let text = "// header\n\n/// doc\nlet a = 1 // one\n// before b\nlet b = 2\n\n// the end\n";
-        assert_eq!(check(text), "// header\n\n/// doc\nlet a = 1 // one\n// before b\nlet b = 2\n\n// the end\n");
+        assert_eq!(
+            check(text),
+            "// header\n\n/// doc\nlet a = 1 // one\n// before b\nlet b = 2\n\n// the end\n"
+        );
     }
 
     #[test]
     fn comments_in_records_lists_and_blocks_break_them() {
         let text = "let r = { a: 1, // first\n b: 2 }\nlet l = [1, // one\n 2]\nlet e = {\n  // nothing yet\n}\n";
         let out = check(text);
-        assert_eq!(out, "let r = {\n  a: 1, // first\n  b: 2,\n}\n\nlet l = [\n  1, // one\n  2,\n]\n\nlet e = {\n  // nothing yet\n}\n");
+        assert_eq!(
+            out,
+            "let r = {\n  a: 1, // first\n  b: 2,\n}\n\nlet l = [\n  1, // one\n  2,\n]\n\nlet e = {\n  // nothing yet\n}\n"
+        );
     }
 
     #[test]
@@ -276,20 +306,31 @@ mod tests {
 
     #[test]
     fn strings_are_not_comments() {
-        let found = comments("let a = \"http://x\" // real\nlet b = \"\"\"\n  // text\n  ${ \"//\" }\n\"\"\"\n/// doc\n//// four\n");
+        let found = comments(
+            "let a = \"http://x\" // real\nlet b = \"\"\"\n  // text\n  ${ \"//\" }\n\"\"\"\n/// doc\n//// four\n",
+        );
         let texts: Vec<&str> = found.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["// real", "//// four"]);
     }
 
     #[test]
     fn files_with_syntax_errors_are_left_alone() {
-        assert!(matches!(format_source("main.cvl", "let a = \n"), Err(FormatError::Syntax(_))));
+        assert!(matches!(
+            format_source("main.cvl", "let a = \n"),
+            Err(FormatError::Syntax(_))
+        ));
     }
 
     #[test]
     fn minimal_edits_cover_the_difference() {
-        assert_eq!(minimal_edit("abcxdef", "abcydef"), Some((Span::new(3, 4), "y".to_string())));
-        assert_eq!(minimal_edit("aa", "aaa"), Some((Span::new(2, 2), "a".to_string())));
+        assert_eq!(
+            minimal_edit("abcxdef", "abcydef"),
+            Some((Span::new(3, 4), "y".to_string()))
+        );
+        assert_eq!(
+            minimal_edit("aa", "aaa"),
+            Some((Span::new(2, 2), "a".to_string()))
+        );
         assert_eq!(minimal_edit("é", "é"), None);
     }
 
@@ -306,7 +347,9 @@ mod tests {
     /// Every `.cvl` file of the examples, the standard library and the fixtures: (path, text).
     fn seeds() -> Vec<(String, String)> {
         fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
-            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
             let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
             paths.sort();
             for path in paths {
@@ -333,7 +376,8 @@ mod tests {
         for (path, text) in seeds() {
             match format_source(&path, &text) {
                 Ok(once) => {
-                    let twice = format_source(&path, &once).unwrap_or_else(|e| panic!("{path}: {e}"));
+                    let twice =
+                        format_source(&path, &once).unwrap_or_else(|e| panic!("{path}: {e}"));
                     assert_eq!(once, twice, "{path}: formatting twice differs");
                 }
                 Err(FormatError::Syntax(_)) => {}
@@ -351,34 +395,65 @@ mod tests {
         }
         fn load_std(&self, name: &str) -> Option<String> {
             let text = crate::stdlib::module(name)?;
-            if self.1 { format_source(name, text).ok() } else { Some(text.to_string()) }
+            if self.1 {
+                format_source(name, text).ok()
+            } else {
+                Some(text.to_string())
+            }
         }
     }
 
     #[test]
     fn formatting_never_changes_what_an_example_builds_to() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-        let mut examples: Vec<_> = std::fs::read_dir(&root).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+        let mut examples: Vec<_> = std::fs::read_dir(&root)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
         examples.sort();
         let mut built = 0;
         for example in examples.iter().filter(|e| e.join("main.cvl").is_file()) {
-            let (mut original, mut formatted) = (crate::MemoryLoader::new(), crate::MemoryLoader::new());
-            for (path, text) in seeds().into_iter().filter(|(p, _)| std::path::Path::new(p).starts_with(example)) {
-                let relative = std::path::Path::new(&path).strip_prefix(example).map(|p| p.display().to_string()).unwrap_or(path.clone());
-                let pretty = format_source(&relative, &text).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let (mut original, mut formatted) =
+                (crate::MemoryLoader::new(), crate::MemoryLoader::new());
+            for (path, text) in seeds()
+                .into_iter()
+                .filter(|(p, _)| std::path::Path::new(p).starts_with(example))
+            {
+                let relative = std::path::Path::new(&path)
+                    .strip_prefix(example)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or(path.clone());
+                let pretty =
+                    format_source(&relative, &text).unwrap_or_else(|e| panic!("{path}: {e}"));
                 original.insert(relative.clone(), text);
                 formatted.insert(relative, pretty);
             }
-            let envs = match crate::params(&original, "main.cvl").params.iter().find(|p| p.name == "env") {
-                Some(env) => env.allowed.iter().map(|v| vec![("env".to_string(), v.clone())]).collect(),
+            let envs = match crate::params(&original, "main.cvl")
+                .params
+                .iter()
+                .find(|p| p.name == "env")
+            {
+                Some(env) => env
+                    .allowed
+                    .iter()
+                    .map(|v| vec![("env".to_string(), v.clone())])
+                    .collect(),
                 None => vec![Vec::new()],
             };
             for params in envs {
                 let before = crate::build(&Formatted(original.clone(), false), "main.cvl", &params);
                 let after = crate::build(&Formatted(formatted.clone(), true), "main.cvl", &params);
-                let templates = |r: &crate::BuildResult| r.output.as_ref().map(|o| (o.stacks.clone(), o.manifest.clone()));
+                let templates = |r: &crate::BuildResult| {
+                    r.output
+                        .as_ref()
+                        .map(|o| (o.stacks.clone(), o.manifest.clone()))
+                };
                 // (an example being written may not build yet: then it must not build formatted)
-                assert_eq!(templates(&before), templates(&after), "{} {params:?}", example.display());
+                assert_eq!(
+                    templates(&before),
+                    templates(&after),
+                    "{} {params:?}",
+                    example.display()
+                );
                 built += usize::from(before.output.is_some());
             }
         }
@@ -415,7 +490,9 @@ mod tests {
                     _ => pos += 1,
                 },
                 top => match at(pos) {
-                    b'/' if at(pos + 1) == b'/' => pos = text[pos..].find('\n').map_or(text.len(), |n| pos + n),
+                    b'/' if at(pos + 1) == b'/' => {
+                        pos = text[pos..].find('\n').map_or(text.len(), |n| pos + n)
+                    }
                     b'"' => {
                         let triple = bytes[pos..].starts_with(b"\"\"\"");
                         stack.push(if triple { Frame::Triple } else { Frame::Str });
@@ -458,7 +535,10 @@ mod tests {
                 1 => "\n\n".to_string(),
                 2 => format!("  // indented {n}\n\n"),
                 _ => {
-                    let line = &text[text[..at.saturating_sub(1)].rfind('\n').map_or(0, |l| l + 1)..at.saturating_sub(1)];
+                    let line = &text[text[..at.saturating_sub(1)]
+                        .rfind('\n')
+                        .map_or(0, |l| l + 1)
+                        ..at.saturating_sub(1)];
                     if at == 0 || line.contains("//") || line.trim().is_empty() {
                         continue;
                     }

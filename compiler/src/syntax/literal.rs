@@ -26,23 +26,26 @@ pub fn decode_escape(raw: &str) -> Result<char, BadEscape> {
                 message: "a `\\` must be followed by an escape sequence".to_string(),
                 help: ESCAPES_HELP,
             }),
-            None => {
-                Err(BadEscape { message: format!("unknown escape sequence `{raw}`"), help: ESCAPES_HELP })
-            }
+            None => Err(BadEscape {
+                message: format!("unknown escape sequence `{raw}`"),
+                help: ESCAPES_HELP,
+            }),
         },
     }
 }
 
-const ESCAPES_HELP: &str = "the escapes are `\\\"`, `\\\\`, `\\n`, `\\r`, `\\t`, `\\$` and `\\u{...}`";
+const ESCAPES_HELP: &str =
+    "the escapes are `\\\"`, `\\\\`, `\\n`, `\\r`, `\\t`, `\\$` and `\\u{...}`";
 
 fn unicode_escape(raw: &str, hex: &str) -> Result<char, BadEscape> {
     let valid = (1..=6).contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_hexdigit());
-    valid.then(|| u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)).flatten().ok_or_else(|| {
-        BadEscape {
+    valid
+        .then(|| u32::from_str_radix(hex, 16).ok().and_then(char::from_u32))
+        .flatten()
+        .ok_or_else(|| BadEscape {
             message: format!("invalid unicode escape `{raw}`"),
             help: "write 1 to 6 hex digits of a unicode scalar value, like `\\u{1F600}`",
-        }
-    })
+        })
 }
 
 /// A flat quoted literal (a record key), decoded.
@@ -57,8 +60,15 @@ pub struct FlatString {
 
 /// Decodes a flat quoted literal (a quoted record key), quotes included in `raw`.
 pub fn decode_flat(raw: &str) -> FlatString {
-    let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
-    let mut decoded = FlatString { text: String::new(), errors: Vec::new(), interpolation: None };
+    let inner = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(raw);
+    let mut decoded = FlatString {
+        text: String::new(),
+        errors: Vec::new(),
+        interpolation: None,
+    };
     let mut chars = inner.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if c == '$' && inner[i + 1..].starts_with('{') && decoded.interpolation.is_none() {
@@ -127,7 +137,12 @@ pub fn triple_parts(pieces: Vec<Piece>) -> Vec<StrPart> {
     {
         lines.remove(0);
     }
-    let common = lines.iter().filter(|line| !is_blank(line)).map(|line| indentation(line)).min().unwrap_or(0);
+    let common = lines
+        .iter()
+        .filter(|line| !is_blank(line))
+        .map(|line| indentation(line))
+        .min()
+        .unwrap_or(0);
     let mut parts = Vec::new();
     let count = lines.len();
     for (index, line) in lines.into_iter().enumerate() {
@@ -185,7 +200,8 @@ fn split_lines(pieces: Vec<Piece>) -> Vec<Vec<Piece>> {
 
 /// A line that holds only spaces and tabs (or nothing).
 fn is_blank(line: &[Piece]) -> bool {
-    line.iter().all(|piece| matches!(piece, Piece::Text(t) if t.chars().all(|c| c == ' ' || c == '\t')))
+    line.iter()
+        .all(|piece| matches!(piece, Piece::Text(t) if t.chars().all(|c| c == ' ' || c == '\t')))
 }
 
 /// The number of leading spaces and tabs of a line's literal text.
@@ -266,8 +282,11 @@ mod tests {
 
     #[test]
     fn escapes_are_content_not_indentation() {
-        let pieces =
-            vec![Piece::Text("\n  a\n".into()), Piece::Escaped("\t".into()), Piece::Text("b\n  ".into())];
+        let pieces = vec![
+            Piece::Text("\n  a\n".into()),
+            Piece::Escaped("\t".into()),
+            Piece::Text("b\n  ".into()),
+        ];
         assert_eq!(lit(&triple_parts(pieces)), "  a\n\tb\n");
     }
 }

@@ -46,8 +46,8 @@ use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::ast::{
-    self, BinaryOp, Comprehension, Expr, ExprKind, Ident, Item, ItemKind, MapComprehension, MatchArm,
-    Pattern, RecordEntry, StrPart, TypeExpr, TypeExprKind, UnaryOp,
+    self, BinaryOp, Comprehension, Expr, ExprKind, Ident, Item, ItemKind, MapComprehension,
+    MatchArm, Pattern, RecordEntry, StrPart, TypeExpr, TypeExprKind, UnaryOp,
 };
 use super::literal::{self, Piece};
 use super::scan::{self, Scan};
@@ -95,7 +95,9 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::op_div, Assoc::Left)
             | Op::infix(Rule::op_rem, Assoc::Left))
         .op(Op::prefix(Rule::op_neg) | Op::prefix(Rule::op_not))
-        .op(Op::postfix(Rule::field_access) | Op::postfix(Rule::index_access) | Op::postfix(Rule::call_args))
+        .op(Op::postfix(Rule::field_access)
+            | Op::postfix(Rule::index_access)
+            | Op::postfix(Rule::call_args))
 });
 
 /// Parses one file. `file` is its id, used in the diagnostics. Never panics: syntax errors are
@@ -159,7 +161,10 @@ impl FileParser<'_> {
 
     /// Parses the declaration at `start`; returns where to continue.
     fn declaration(&mut self, start: usize) -> usize {
-        let limit = self.scan.next_too_deep(start).map_or(self.text.len(), |(deep, _)| deep);
+        let limit = self
+            .scan
+            .next_too_deep(start)
+            .map_or(self.text.len(), |(deep, _)| deep);
         match Grammar::parse(Rule::top_decl, &self.text[start..limit]) {
             Ok(pairs) => {
                 let decl = pairs.flatten().find(|pair| pair.as_rule() == Rule::decl);
@@ -204,7 +209,9 @@ impl FileParser<'_> {
 
     /// The first recovery point after a too-deep region that ends at `end`.
     fn resume_after(&self, end: usize) -> usize {
-        self.scan.recovery_point(self.text, end.saturating_sub(1), end).unwrap_or(self.text.len())
+        self.scan
+            .recovery_point(self.text, end.saturating_sub(1), end)
+            .unwrap_or(self.text.len())
     }
 
     fn internal_error(&mut self, at: usize) {
@@ -233,7 +240,12 @@ impl FileParser<'_> {
                 );
             }
             ErrorVariant::CustomError { message } => {
-                return Diagnostic::error(Code::SyntaxError, self.file, span, message.to_lowercase());
+                return Diagnostic::error(
+                    Code::SyntaxError,
+                    self.file,
+                    span,
+                    message.to_lowercase(),
+                );
             }
         };
         let expected = expected_words(positives);
@@ -275,16 +287,21 @@ fn rule_words(rule: Rule) -> Option<Expect> {
     use Expect::{End, Operator, Words};
     Some(match rule {
         Rule::EOI => End,
-        Rule::top_decl | Rule::decl_start | Rule::item_keyword | Rule::decl | Rule::doc | Rule::doc_line => {
-            Words("a declaration")
-        }
+        Rule::top_decl
+        | Rule::decl_start
+        | Rule::item_keyword
+        | Rule::decl
+        | Rule::doc
+        | Rule::doc_line => Words("a declaration"),
         Rule::item | Rule::import_decl | Rule::param_decl | Rule::type_decl | Rule::fn_decl => {
             Words("a declaration")
         }
         Rule::component_decl | Rule::resource_decl | Rule::output_decl | Rule::stack_decl => {
             Words("a declaration")
         }
-        Rule::check_decl | Rule::tags_decl | Rule::if_decl | Rule::for_decl => Words("a declaration"),
+        Rule::check_decl | Rule::tags_decl | Rule::if_decl | Rule::for_decl => {
+            Words("a declaration")
+        }
         Rule::let_decl | Rule::kw_let => Words("`let`"),
         Rule::std_import | Rule::std_path | Rule::kw_std => Words("a module path like `std.vpc`"),
         Rule::module_name => Words("a module name"),
@@ -294,18 +311,32 @@ fn rule_words(rule: Rule) -> Option<Expect> {
         Rule::else_if_decl | Rule::else_if_expr | Rule::kw_else => Words("`else`"),
         Rule::resource_type => Words("a resource type like `AWS::S3::Bucket`"),
         Rule::expr | Rule::cond_expr | Rule::operand | Rule::cond_operand => Words("an expression"),
-        Rule::op_neg | Rule::op_not | Rule::instance | Rule::component_path => Words("an expression"),
-        Rule::upper_ident => Words("a name"),
-        Rule::if_expr | Rule::match_expr | Rule::list_for | Rule::list | Rule::map_for | Rule::block => {
+        Rule::op_neg | Rule::op_not | Rule::instance | Rule::component_path => {
             Words("an expression")
         }
+        Rule::upper_ident => Words("a name"),
+        Rule::if_expr
+        | Rule::match_expr
+        | Rule::list_for
+        | Rule::list
+        | Rule::map_for
+        | Rule::block => Words("an expression"),
         Rule::paren | Rule::number | Rule::int | Rule::kw_null | Rule::kw_true | Rule::kw_false => {
             Words("an expression")
         }
         Rule::record => Words("`{`"),
-        Rule::op_coalesce | Rule::op_or | Rule::op_and | Rule::op_eq | Rule::op_ne | Rule::op_le => Operator,
-        Rule::op_lt | Rule::op_ge | Rule::op_gt | Rule::op_range | Rule::op_add | Rule::op_sub => Operator,
-        Rule::op_mul | Rule::op_div | Rule::op_rem | Rule::field_access | Rule::index_access => Operator,
+        Rule::op_coalesce
+        | Rule::op_or
+        | Rule::op_and
+        | Rule::op_eq
+        | Rule::op_ne
+        | Rule::op_le => Operator,
+        Rule::op_lt | Rule::op_ge | Rule::op_gt | Rule::op_range | Rule::op_add | Rule::op_sub => {
+            Operator
+        }
+        Rule::op_mul | Rule::op_div | Rule::op_rem | Rule::field_access | Rule::index_access => {
+            Operator
+        }
         Rule::call_args => Operator,
         Rule::match_arm => Words("a match arm"),
         Rule::pattern | Rule::wildcard => Words("a pattern (a string or `_`)"),
@@ -319,9 +350,11 @@ fn rule_words(rule: Rule) -> Option<Expect> {
         Rule::type_expr | Rule::type_member | Rule::fn_type | Rule::fn_head | Rule::list_type => {
             Words("a type")
         }
-        Rule::map_type | Rule::record_type | Rule::paren_type | Rule::str_type | Rule::null_type => {
-            Words("a type")
-        }
+        Rule::map_type
+        | Rule::record_type
+        | Rule::paren_type
+        | Rule::str_type
+        | Rule::null_type => Words("a type"),
         Rule::named_type | Rule::kw_map => Words("a type"),
         Rule::question => Words("`?`"),
         Rule::rbrace => Words("`}`"),
@@ -357,13 +390,23 @@ fn rule_words(rule: Rule) -> Option<Expect> {
         Rule::kw_with => Words("`with`"),
         Rule::str_text | Rule::triple_text | Rule::escape | Rule::interp => return None,
         // Silent rules: pest never reports them.
-        Rule::WHITESPACE | Rule::COMMENT | Rule::type_segment | Rule::infix_op | Rule::prefix_op => {
+        Rule::WHITESPACE
+        | Rule::COMMENT
+        | Rule::type_segment
+        | Rule::infix_op
+        | Rule::prefix_op => {
             return None;
         }
-        Rule::postfix_op | Rule::brace_expr | Rule::record_entry | Rule::string | Rule::type_atom => {
+        Rule::postfix_op
+        | Rule::brace_expr
+        | Rule::record_entry
+        | Rule::string
+        | Rule::type_atom => {
             return None;
         }
-        Rule::ident_char | Rule::keyword | Rule::unary | Rule::cond_unary | Rule::atom => return None,
+        Rule::ident_char | Rule::keyword | Rule::unary | Rule::cond_unary | Rule::atom => {
+            return None;
+        }
     })
 }
 
@@ -404,7 +447,9 @@ fn syntax_help(expected: &[&str], found: &str) -> Option<String> {
         return Some("an `if` expression needs an `else` branch".to_string());
     }
     if expected.contains(&"a name") && is_keyword(found) {
-        return Some(format!("`{found}` is a keyword and cannot be used as a name"));
+        return Some(format!(
+            "`{found}` is a keyword and cannot be used as a name"
+        ));
     }
     None
 }
@@ -519,12 +564,18 @@ impl<'i> Kids<'i> {
     }
 
     fn next_if(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
-        if self.peek() == Some(rule) { self.pairs.pop_front() } else { None }
+        if self.peek() == Some(rule) {
+            self.pairs.pop_front()
+        } else {
+            None
+        }
     }
 
     /// The next child; its absence is an internal error (the grammar guarantees it).
     fn next(&mut self, builder: &Builder<'_>) -> Res<Pair<'i, Rule>> {
-        self.pairs.pop_front().ok_or_else(|| builder.internal(self.span, "end of a syntax node"))
+        self.pairs
+            .pop_front()
+            .ok_or_else(|| builder.internal(self.span, "end of a syntax node"))
     }
 
     /// The remaining children.
@@ -553,16 +604,28 @@ impl<'f> Builder<'f> {
         while let Some(child) = last.clone().into_inner().next_back() {
             last = child;
         }
-        Span::new(self.base + pair.as_span().start(), self.base + last.as_span().end())
+        Span::new(
+            self.base + pair.as_span().start(),
+            self.base + last.as_span().end(),
+        )
     }
 
     fn kids<'i>(&self, pair: Pair<'i, Rule>) -> Kids<'i> {
         let span = self.span(&pair);
-        Kids { pairs: pair.into_inner().filter(|p| !is_token(p.as_rule())).collect(), span }
+        Kids {
+            pairs: pair
+                .into_inner()
+                .filter(|p| !is_token(p.as_rule()))
+                .collect(),
+            span,
+        }
     }
 
     fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
-        Ident { name: pair.as_str().to_string(), span: self.span(pair) }
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(pair),
+        }
     }
 
     fn internal(&self, span: Span, what: &str) -> Box<Diagnostic> {
@@ -590,11 +653,17 @@ impl<'f> Builder<'f> {
         if depth > MAX_TREE_DEPTH || self.stack_base.abs_diff(stack_position()) > STACK_BUDGET {
             let ((from, to), _) = scan::token_at(self.text, at);
             let message = "this expression is nested too deeply";
-            let help =
-                format!("more than {MAX_TREE_DEPTH} levels of brackets and chained operators; split it with `let`s");
+            let help = format!(
+                "more than {MAX_TREE_DEPTH} levels of brackets and chained operators; split it with `let`s"
+            );
             return Err(Box::new(
-                Diagnostic::error(Code::NestingTooDeep, self.file, Span::new(from, to), message)
-                    .with_help(help),
+                Diagnostic::error(
+                    Code::NestingTooDeep,
+                    self.file,
+                    Span::new(from, to),
+                    message,
+                )
+                .with_help(help),
             ));
         }
         self.depth.set(depth);
@@ -621,7 +690,11 @@ impl<'f> Builder<'f> {
         self.enter(1, span.start)?;
         let kind = self.item_kind(inner);
         self.leave(1);
-        Ok(Item { doc: None, kind: kind?, span })
+        Ok(Item {
+            doc: None,
+            kind: kind?,
+            span,
+        })
     }
 
     fn item_kind(&self, pair: Pair<'_, Rule>) -> Res<ItemKind> {
@@ -633,28 +706,44 @@ impl<'f> Builder<'f> {
                 let ty = self.type_expr(kids.next(self)?)?;
                 let mut rest: Vec<Pair<'_, Rule>> = kids.rest().collect();
                 let options = match rest.last() {
-                    Some(last) if last.as_rule() == Rule::record => rest.pop().map(|r| self.primary(r)).transpose()?,
+                    Some(last) if last.as_rule() == Rule::record => {
+                        rest.pop().map(|r| self.primary(r)).transpose()?
+                    }
                     _ => None,
                 };
                 let default = rest.into_iter().next().map(|e| self.expr(e)).transpose()?;
-                ItemKind::Param(ast::Param { name, ty, default, options })
+                ItemKind::Param(ast::Param {
+                    name,
+                    ty,
+                    default,
+                    options,
+                })
             }
             Rule::let_decl => ItemKind::Let(self.let_decl(pair)?),
             Rule::type_decl => {
                 let mut kids = self.kids(pair);
                 let name = self.ident(&kids.next(self)?);
-                ItemKind::Type(ast::TypeAlias { name, ty: self.type_expr(kids.next(self)?)? })
+                ItemKind::Type(ast::TypeAlias {
+                    name,
+                    ty: self.type_expr(kids.next(self)?)?,
+                })
             }
             Rule::fn_decl => ItemKind::Fn(self.fn_decl(pair)?),
             Rule::component_decl => {
                 let mut kids = self.kids(pair);
                 let name = self.ident(&kids.next(self)?);
-                ItemKind::Component(ast::Component { name, items: self.decl_block(kids.next(self)?)? })
+                ItemKind::Component(ast::Component {
+                    name,
+                    items: self.decl_block(kids.next(self)?)?,
+                })
             }
             Rule::stack_decl => {
                 let mut kids = self.kids(pair);
                 let name = self.ident(&kids.next(self)?);
-                ItemKind::Stack(ast::Stack { name, items: self.decl_block(kids.next(self)?)? })
+                ItemKind::Stack(ast::Stack {
+                    name,
+                    items: self.decl_block(kids.next(self)?)?,
+                })
             }
             Rule::resource_decl => ItemKind::Resource(self.resource(pair)?),
             Rule::output_decl => {
@@ -662,7 +751,11 @@ impl<'f> Builder<'f> {
                 let name = self.ident(&kids.next(self)?);
                 let value = self.expr(kids.next(self)?)?;
                 let export = kids.rest().next().map(|e| self.expr(e)).transpose()?;
-                ItemKind::Output(ast::Output { name, value, export })
+                ItemKind::Output(ast::Output {
+                    name,
+                    value,
+                    export,
+                })
             }
             Rule::check_decl => {
                 let mut kids = self.kids(pair);
@@ -676,7 +769,11 @@ impl<'f> Builder<'f> {
                 let mut kids = self.kids(pair);
                 let var = self.ident(&kids.next(self)?);
                 let iterable = self.expr(kids.next(self)?)?;
-                ItemKind::For(ast::ForItems { var, iterable, items: self.decl_block(kids.next(self)?)? })
+                ItemKind::For(ast::ForItems {
+                    var,
+                    iterable,
+                    items: self.decl_block(kids.next(self)?)?,
+                })
             }
             _ => return Err(self.unexpected(&pair)),
         })
@@ -690,22 +787,38 @@ impl<'f> Builder<'f> {
             let span = self.span(&string);
             let path = self.plain_string(string, "an import path")?;
             let alias = self.ident(&kids.next(self)?);
-            return Ok(ast::Import { target: ast::ImportTarget::File { path, span }, alias });
+            return Ok(ast::Import {
+                target: ast::ImportTarget::File { path, span },
+                alias,
+            });
         }
         let path_pair = kids.next(self)?;
         let path_span = self.span(&path_pair);
-        let path: Vec<Ident> = self.kids(path_pair).rest().map(|p| self.ident(&p)).collect();
+        let path: Vec<Ident> = self
+            .kids(path_pair)
+            .rest()
+            .map(|p| self.ident(&p))
+            .collect();
         let alias = match kids.rest().next() {
             Some(alias) => self.ident(&alias),
-            None => path.last().cloned().ok_or_else(|| self.internal(path_span, "empty module path"))?,
+            None => path
+                .last()
+                .cloned()
+                .ok_or_else(|| self.internal(path_span, "empty module path"))?,
         };
-        Ok(ast::Import { target: ast::ImportTarget::Std(path), alias })
+        Ok(ast::Import {
+            target: ast::ImportTarget::Std(path),
+            alias,
+        })
     }
 
     fn let_decl(&self, pair: Pair<'_, Rule>) -> Res<ast::Let> {
         let mut kids = self.kids(pair);
         let name = self.ident(&kids.next(self)?);
-        let ty = kids.next_if(Rule::type_expr).map(|t| self.type_expr(t)).transpose()?;
+        let ty = kids
+            .next_if(Rule::type_expr)
+            .map(|t| self.type_expr(t))
+            .transpose()?;
         let value = self.expr(kids.next(self)?)?;
         Ok(ast::Let { name, ty, value })
     }
@@ -721,9 +834,17 @@ impl<'f> Builder<'f> {
             let default = parts.rest().next().map(|e| self.expr(e)).transpose()?;
             params.push(ast::FnParam { name, ty, default });
         }
-        let ret = kids.next_if(Rule::type_expr).map(|t| self.type_expr(t)).transpose()?;
+        let ret = kids
+            .next_if(Rule::type_expr)
+            .map(|t| self.type_expr(t))
+            .transpose()?;
         let body = self.primary(kids.next(self)?)?;
-        Ok(ast::FnDecl { name, params, ret, body })
+        Ok(ast::FnDecl {
+            name,
+            params,
+            ret,
+            body,
+        })
     }
 
     fn resource(&self, pair: Pair<'_, Rule>) -> Res<ast::Resource> {
@@ -732,7 +853,12 @@ impl<'f> Builder<'f> {
         let type_name = self.ident(&kids.next(self)?);
         let properties = self.primary(kids.next(self)?)?;
         let options = kids.rest().next().map(|r| self.primary(r)).transpose()?;
-        Ok(ast::Resource { name, type_name, properties, options })
+        Ok(ast::Resource {
+            name,
+            type_name,
+            properties,
+            options,
+        })
     }
 
     fn if_decl(&self, pair: Pair<'_, Rule>) -> Res<ast::IfItems> {
@@ -748,7 +874,11 @@ impl<'f> Builder<'f> {
         self.enter(levels, kids.span.start)?;
         let else_items = self.else_if_decls(chain, kids.rest().next(), end);
         self.leave(levels);
-        Ok(ast::IfItems { condition, then_items, else_items: else_items? })
+        Ok(ast::IfItems {
+            condition,
+            then_items,
+            else_items: else_items?,
+        })
     }
 
     /// The `else if` chain and `else` block of an `if` among declarations, as else items.
@@ -765,10 +895,21 @@ impl<'f> Builder<'f> {
             let condition = self.expr(parts.next(self)?)?;
             branches.push((start, condition, self.decl_block(parts.next(self)?)?));
         }
-        let mut else_items = last.map(|block| self.decl_block(block)).transpose()?.unwrap_or_default();
+        let mut else_items = last
+            .map(|block| self.decl_block(block))
+            .transpose()?
+            .unwrap_or_default();
         for (start, condition, then_items) in branches.into_iter().rev() {
-            let kind = ItemKind::If(ast::IfItems { condition, then_items, else_items });
-            else_items = vec![Item { doc: None, kind, span: Span::new(start, end) }];
+            let kind = ItemKind::If(ast::IfItems {
+                condition,
+                then_items,
+                else_items,
+            });
+            else_items = vec![Item {
+                doc: None,
+                kind,
+                span: Span::new(start, end),
+            }];
         }
         Ok(else_items)
     }
@@ -831,8 +972,13 @@ impl<'f> Builder<'f> {
         for pair in sequence {
             match pair.as_rule() {
                 Rule::op_range if in_range => self.report(
-                    Diagnostic::error(Code::SyntaxError, self.file, self.span(pair), "`..` does not chain")
-                        .with_help("put one of the ranges in parentheses"),
+                    Diagnostic::error(
+                        Code::SyntaxError,
+                        self.file,
+                        self.span(pair),
+                        "`..` does not chain",
+                    )
+                    .with_help("put one of the ranges in parentheses"),
                 ),
                 Rule::op_range => in_range = true,
                 rule if is_looser_than_range(rule) => in_range = false,
@@ -842,19 +988,33 @@ impl<'f> Builder<'f> {
     }
 
     fn prefix(&self, op: &Pair<'_, Rule>, operand: Expr) -> Res<Expr> {
-        let op_kind = if op.as_rule() == Rule::op_neg { UnaryOp::Neg } else { UnaryOp::Not };
+        let op_kind = if op.as_rule() == Rule::op_neg {
+            UnaryOp::Neg
+        } else {
+            UnaryOp::Not
+        };
         let span = self.span(op).to(operand.span);
-        Ok(Expr { kind: ExprKind::Unary { op: op_kind, operand: Box::new(operand) }, span })
+        Ok(Expr {
+            kind: ExprKind::Unary {
+                op: op_kind,
+                operand: Box::new(operand),
+            },
+            span,
+        })
     }
 
     fn postfix(&self, base: Expr, op: Pair<'_, Rule>) -> Res<Expr> {
         let span = base.span.to(self.span(&op));
         let base = Box::new(base);
         let kind = match op.as_rule() {
-            Rule::field_access => ExprKind::Field { base, name: self.ident(&self.kids(op).next(self)?) },
-            Rule::index_access => {
-                ExprKind::Index { base, index: Box::new(self.expr(self.kids(op).next(self)?)?) }
-            }
+            Rule::field_access => ExprKind::Field {
+                base,
+                name: self.ident(&self.kids(op).next(self)?),
+            },
+            Rule::index_access => ExprKind::Index {
+                base,
+                index: Box::new(self.expr(self.kids(op).next(self)?)?),
+            },
             Rule::call_args => {
                 let mut args = Vec::new();
                 for arg in self.kids(op).rest() {
@@ -872,7 +1032,10 @@ impl<'f> Builder<'f> {
         let (lhs, rhs) = (Box::new(lhs), Box::new(rhs));
         let kind = match binary_op(op.as_rule()) {
             Some(op) => ExprKind::Binary { op, lhs, rhs },
-            None if op.as_rule() == Rule::op_range => ExprKind::Range { start: lhs, end: rhs },
+            None if op.as_rule() == Rule::op_range => ExprKind::Range {
+                start: lhs,
+                end: rhs,
+            },
             None => return Err(self.unexpected(op)),
         };
         Ok(Expr { kind, span })
@@ -881,7 +1044,10 @@ impl<'f> Builder<'f> {
     /// An `operand` or `cond_operand`.
     fn operand(&self, pair: Pair<'_, Rule>) -> Res<Expr> {
         let span = self.span(&pair);
-        let inner = pair.into_inner().next().ok_or_else(|| self.internal(span, "empty operand"))?;
+        let inner = pair
+            .into_inner()
+            .next()
+            .ok_or_else(|| self.internal(span, "empty operand"))?;
         self.primary(inner)
     }
 
@@ -916,7 +1082,10 @@ impl<'f> Builder<'f> {
             Rule::ident => ExprKind::Name(pair.as_str().to_string()),
             _ => return Err(self.unexpected(pair)),
         };
-        Ok(Expr { kind, span: self.span(pair) })
+        Ok(Expr {
+            kind,
+            span: self.span(pair),
+        })
     }
 
     /// An integer literal; one that does not fit in 64 bits is reported and read as 0.
@@ -929,7 +1098,11 @@ impl<'f> Builder<'f> {
                     self.span(pair),
                     format!("integer `{}` does not fit in 64 bits", pair.as_str()),
                 )
-                .with_help(format!("integers are between {} and {}", i64::MIN, i64::MAX)),
+                .with_help(format!(
+                    "integers are between {} and {}",
+                    i64::MIN,
+                    i64::MAX
+                )),
             );
             0
         })
@@ -949,13 +1122,19 @@ impl<'f> Builder<'f> {
         for item in self.kids(pair).rest() {
             items.push(self.expr(item)?);
         }
-        Ok(Expr { kind: ExprKind::List(items), span })
+        Ok(Expr {
+            kind: ExprKind::List(items),
+            span,
+        })
     }
 
     fn record(&self, pair: Pair<'_, Rule>) -> Res<Expr> {
         let span = self.span(&pair);
         let entries = self.record_entries(pair)?;
-        Ok(Expr { kind: ExprKind::Record(entries), span })
+        Ok(Expr {
+            kind: ExprKind::Record(entries),
+            span,
+        })
     }
 
     fn record_entries(&self, pair: Pair<'_, Rule>) -> Res<Vec<RecordEntry>> {
@@ -989,7 +1168,8 @@ impl<'f> Builder<'f> {
         for (from, to, bad) in decoded.errors {
             let at = Span::new(span.start + from, span.start + to);
             self.report(
-                Diagnostic::error(Code::InvalidEscape, self.file, at, bad.message).with_help(bad.help),
+                Diagnostic::error(Code::InvalidEscape, self.file, at, bad.message)
+                    .with_help(bad.help),
             );
         }
         if let Some(offset) = decoded.interpolation {
@@ -1001,7 +1181,10 @@ impl<'f> Builder<'f> {
                 "a record key cannot contain `${}`",
             ));
         }
-        Ok(Ident { name: decoded.text, span })
+        Ok(Ident {
+            name: decoded.text,
+            span,
+        })
     }
 
     fn block(&self, pair: Pair<'_, Rule>) -> Res<Expr> {
@@ -1012,7 +1195,10 @@ impl<'f> Builder<'f> {
             lets.push(self.let_decl(decl)?);
         }
         let value = Box::new(self.expr(kids.next(self)?)?);
-        Ok(Expr { kind: ExprKind::Block { lets, value }, span })
+        Ok(Expr {
+            kind: ExprKind::Block { lets, value },
+            span,
+        })
     }
 
     fn instance(&self, pair: Pair<'_, Rule>) -> Res<Expr> {
@@ -1020,18 +1206,32 @@ impl<'f> Builder<'f> {
         let mut kids = self.kids(pair);
         let component = Box::new(self.component_path(kids.next(self)?)?);
         let args = self.record_entries(kids.next(self)?)?;
-        Ok(Expr { kind: ExprKind::Instantiate { component, args }, span })
+        Ok(Expr {
+            kind: ExprKind::Instantiate { component, args },
+            span,
+        })
     }
 
     /// `Name` or `module.Name` as a name and field accesses.
     fn component_path(&self, pair: Pair<'_, Rule>) -> Res<Expr> {
         let span = self.span(&pair);
         let mut names = self.kids(pair).rest().map(|name| self.ident(&name));
-        let first = names.next().ok_or_else(|| self.internal(span, "empty component path"))?;
-        let mut component = Expr { span: first.span, kind: ExprKind::Name(first.name) };
+        let first = names
+            .next()
+            .ok_or_else(|| self.internal(span, "empty component path"))?;
+        let mut component = Expr {
+            span: first.span,
+            kind: ExprKind::Name(first.name),
+        };
         for name in names {
             let span = component.span.to(name.span);
-            component = Expr { kind: ExprKind::Field { base: Box::new(component), name }, span };
+            component = Expr {
+                kind: ExprKind::Field {
+                    base: Box::new(component),
+                    name,
+                },
+                span,
+            };
         }
         Ok(component)
     }
@@ -1049,11 +1249,23 @@ impl<'f> Builder<'f> {
         self.enter(levels, span.start)?;
         let else_branch = self.else_if_exprs(chain, kids.next(self)?, span.end);
         self.leave(levels);
-        Ok(Expr { kind: ExprKind::If { condition, then_branch, else_branch: Box::new(else_branch?) }, span })
+        Ok(Expr {
+            kind: ExprKind::If {
+                condition,
+                then_branch,
+                else_branch: Box::new(else_branch?),
+            },
+            span,
+        })
     }
 
     /// The `else if` chain and `else` branch of an `if` expression, as its else branch.
-    fn else_if_exprs(&self, chain: Vec<Pair<'_, Rule>>, last: Pair<'_, Rule>, end: usize) -> Res<Expr> {
+    fn else_if_exprs(
+        &self,
+        chain: Vec<Pair<'_, Rule>>,
+        last: Pair<'_, Rule>,
+        end: usize,
+    ) -> Res<Expr> {
         let mut branches = Vec::new();
         for else_if in chain {
             let start = self.if_keyword_start(&else_if);
@@ -1068,7 +1280,10 @@ impl<'f> Builder<'f> {
                 then_branch: Box::new(then_branch),
                 else_branch: Box::new(else_branch),
             };
-            else_branch = Expr { kind, span: Span::new(start, end) };
+            else_branch = Expr {
+                kind,
+                span: Span::new(start, end),
+            };
         }
         Ok(else_branch)
     }
@@ -1081,7 +1296,10 @@ impl<'f> Builder<'f> {
         for arm in kids.rest() {
             arms.push(self.match_arm(arm)?);
         }
-        Ok(Expr { kind: ExprKind::Match { scrutinee, arms }, span })
+        Ok(Expr {
+            kind: ExprKind::Match { scrutinee, arms },
+            span,
+        })
     }
 
     fn match_arm(&self, pair: Pair<'_, Rule>) -> Res<MatchArm> {
@@ -1089,7 +1307,11 @@ impl<'f> Builder<'f> {
         let mut kids = self.kids(pair);
         let pattern = self.pattern(kids.next(self)?)?;
         let body = self.expr(kids.next(self)?)?;
-        Ok(MatchArm { pattern, body, span })
+        Ok(MatchArm {
+            pattern,
+            body,
+            span,
+        })
     }
 
     fn pattern(&self, pair: Pair<'_, Rule>) -> Res<Pattern> {
@@ -1125,8 +1347,17 @@ impl<'f> Builder<'f> {
         let mut kids = self.kids(pair);
         let (index_var, var, iterable, condition) = self.for_head(kids.next(self)?)?;
         let body = self.expr(kids.next(self)?)?;
-        let comprehension = Box::new(Comprehension { index_var, var, iterable, condition, body });
-        Ok(Expr { kind: ExprKind::ListFor(comprehension), span })
+        let comprehension = Box::new(Comprehension {
+            index_var,
+            var,
+            iterable,
+            condition,
+            body,
+        });
+        Ok(Expr {
+            kind: ExprKind::ListFor(comprehension),
+            span,
+        })
     }
 
     fn map_for(&self, pair: Pair<'_, Rule>) -> Res<Expr> {
@@ -1135,8 +1366,18 @@ impl<'f> Builder<'f> {
         let (index_var, var, iterable, condition) = self.for_head(kids.next(self)?)?;
         let key = self.expr(kids.next(self)?)?;
         let value = self.expr(kids.next(self)?)?;
-        let comprehension = Box::new(MapComprehension { index_var, var, iterable, condition, key, value });
-        Ok(Expr { kind: ExprKind::MapFor(comprehension), span })
+        let comprehension = Box::new(MapComprehension {
+            index_var,
+            var,
+            iterable,
+            condition,
+            key,
+            value,
+        });
+        Ok(Expr {
+            kind: ExprKind::MapFor(comprehension),
+            span,
+        })
     }
 
     // ---- strings
@@ -1144,7 +1385,10 @@ impl<'f> Builder<'f> {
     fn string_expr(&self, pair: Pair<'_, Rule>) -> Res<Expr> {
         let span = self.span(&pair);
         let parts = self.string(pair)?;
-        Ok(Expr { kind: ExprKind::Str(parts), span })
+        Ok(Expr {
+            kind: ExprKind::Str(parts),
+            span,
+        })
     }
 
     /// The parts of a plain or triple-quoted string literal.
@@ -1153,13 +1397,21 @@ impl<'f> Builder<'f> {
         let mut pieces = Vec::new();
         for child in pair.into_inner() {
             match child.as_rule() {
-                Rule::str_text | Rule::triple_text => pieces.push(Piece::Text(child.as_str().to_string())),
+                Rule::str_text | Rule::triple_text => {
+                    pieces.push(Piece::Text(child.as_str().to_string()))
+                }
                 Rule::escape => pieces.push(Piece::Escaped(self.escape(&child))),
-                Rule::interp => pieces.push(Piece::Interp(self.expr(self.kids(child).next(self)?)?)),
+                Rule::interp => {
+                    pieces.push(Piece::Interp(self.expr(self.kids(child).next(self)?)?))
+                }
                 _ => {}
             }
         }
-        Ok(if triple { literal::triple_parts(pieces) } else { literal::plain_parts(pieces) })
+        Ok(if triple {
+            literal::triple_parts(pieces)
+        } else {
+            literal::plain_parts(pieces)
+        })
     }
 
     /// An escape's character; an invalid one is reported and kept as written.
@@ -1189,7 +1441,13 @@ impl<'f> Builder<'f> {
             ));
             parts
                 .iter()
-                .filter_map(|p| if let StrPart::Lit(t) = p { Some(t.as_str()) } else { None })
+                .filter_map(|p| {
+                    if let StrPart::Lit(t) = p {
+                        Some(t.as_str())
+                    } else {
+                        None
+                    }
+                })
                 .collect()
         }))
     }
@@ -1207,7 +1465,10 @@ impl<'f> Builder<'f> {
         {
             return Ok(only);
         }
-        Ok(TypeExpr { kind: TypeExprKind::Union(members), span })
+        Ok(TypeExpr {
+            kind: TypeExprKind::Union(members),
+            span,
+        })
     }
 
     fn type_member(&self, pair: Pair<'_, Rule>) -> Res<TypeExpr> {
@@ -1215,7 +1476,10 @@ impl<'f> Builder<'f> {
         let mut kids = self.kids(pair);
         let atom = self.type_atom(kids.next(self)?)?;
         Ok(match kids.next_if(Rule::question) {
-            Some(_) => TypeExpr { kind: TypeExprKind::Optional(Box::new(atom)), span },
+            Some(_) => TypeExpr {
+                kind: TypeExprKind::Optional(Box::new(atom)),
+                span,
+            },
             None => atom,
         })
     }
@@ -1224,18 +1488,35 @@ impl<'f> Builder<'f> {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::fn_type => return self.fn_type(pair),
-            Rule::paren_type => return Ok(TypeExpr { span, ..self.type_expr(self.kids(pair).next(self)?)? }),
-            Rule::list_type => TypeExprKind::List(Box::new(self.type_expr(self.kids(pair).next(self)?)?)),
-            Rule::map_type => TypeExprKind::Map(Box::new(self.type_expr(self.kids(pair).next(self)?)?)),
-            Rule::record_type => TypeExprKind::Record(all(self.kids(pair).rest(), |f| self.field_type(f))?),
-            Rule::str_type => {
-                TypeExprKind::StrLit(self.plain_string(self.kids(pair).next(self)?, "a string literal type")?)
+            Rule::paren_type => {
+                return Ok(TypeExpr {
+                    span,
+                    ..self.type_expr(self.kids(pair).next(self)?)?
+                });
             }
+            Rule::list_type => {
+                TypeExprKind::List(Box::new(self.type_expr(self.kids(pair).next(self)?)?))
+            }
+            Rule::map_type => {
+                TypeExprKind::Map(Box::new(self.type_expr(self.kids(pair).next(self)?)?))
+            }
+            Rule::record_type => {
+                TypeExprKind::Record(all(self.kids(pair).rest(), |f| self.field_type(f))?)
+            }
+            Rule::str_type => TypeExprKind::StrLit(
+                self.plain_string(self.kids(pair).next(self)?, "a string literal type")?,
+            ),
             Rule::resource_type => TypeExprKind::Resource(pair.as_str().to_string()),
-            Rule::null_type => TypeExprKind::Named(vec![Ident { name: "null".to_string(), span }]),
-            Rule::named_type => {
-                TypeExprKind::Named(self.kids(pair).rest().map(|name| self.ident(&name)).collect())
-            }
+            Rule::null_type => TypeExprKind::Named(vec![Ident {
+                name: "null".to_string(),
+                span,
+            }]),
+            Rule::named_type => TypeExprKind::Named(
+                self.kids(pair)
+                    .rest()
+                    .map(|name| self.ident(&name))
+                    .collect(),
+            ),
             _ => return Err(self.unexpected(&pair)),
         };
         Ok(TypeExpr { kind, span })
@@ -1256,7 +1537,12 @@ impl<'f> Builder<'f> {
         ty
     }
 
-    fn fn_signatures(&self, heads: Vec<Pair<'_, Rule>>, result: Pair<'_, Rule>, end: usize) -> Res<TypeExpr> {
+    fn fn_signatures(
+        &self,
+        heads: Vec<Pair<'_, Rule>>,
+        result: Pair<'_, Rule>,
+        end: usize,
+    ) -> Res<TypeExpr> {
         let mut signatures = Vec::new();
         for head in heads {
             let start = self.span(&head).start;
@@ -1265,7 +1551,10 @@ impl<'f> Builder<'f> {
         }
         let mut ty = self.type_expr(result)?;
         for (start, params) in signatures.into_iter().rev() {
-            ty = TypeExpr { kind: TypeExprKind::Fn(params, Box::new(ty)), span: Span::new(start, end) };
+            ty = TypeExpr {
+                kind: TypeExprKind::Fn(params, Box::new(ty)),
+                span: Span::new(start, end),
+            };
         }
         Ok(ty)
     }
@@ -1276,7 +1565,12 @@ impl<'f> Builder<'f> {
         let name = self.record_key(kids.next(self)?)?;
         let optional = kids.next_if(Rule::question).is_some();
         let ty = self.type_expr(kids.next(self)?)?;
-        Ok(ast::FieldType { doc, name, optional, ty })
+        Ok(ast::FieldType {
+            doc,
+            name,
+            optional,
+            ty,
+        })
     }
 }
 
@@ -1316,7 +1610,10 @@ fn is_prefix(rule: Rule) -> bool {
 }
 
 fn is_postfix(rule: Rule) -> bool {
-    matches!(rule, Rule::field_access | Rule::index_access | Rule::call_args)
+    matches!(
+        rule,
+        Rule::field_access | Rule::index_access | Rule::call_args
+    )
 }
 
 fn is_infix(rule: Rule) -> bool {
@@ -1326,7 +1623,10 @@ fn is_infix(rule: Rule) -> bool {
 /// Whether an operator binds more loosely than `..` (it ends a range chain).
 fn is_looser_than_range(rule: Rule) -> bool {
     binary_op(rule).is_some_and(|op| {
-        !matches!(op, BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem)
+        !matches!(
+            op,
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem
+        )
     })
 }
 

@@ -15,8 +15,8 @@
 //! [`print_expr`] and [`print_type`] write one line (for diagnostics and `cvl params`).
 
 use super::ast::{
-    BinaryOp, Comprehension, Expr, ExprKind, File, Item, ItemKind, MapComprehension, MatchArm, Pattern,
-    RecordEntry, StrPart, TypeExpr, TypeExprKind, UnaryOp,
+    BinaryOp, Comprehension, Expr, ExprKind, File, Item, ItemKind, MapComprehension, MatchArm,
+    Pattern, RecordEntry, StrPart, TypeExpr, TypeExprKind, UnaryOp,
 };
 use super::parser::is_keyword;
 use crate::source::Span;
@@ -86,18 +86,25 @@ impl Queue {
     /// Whether the source has a blank line between `start` and `end`.
     fn blank_between(&self, start: usize, end: usize) -> bool {
         let first = self.blank_lines.partition_point(|&offset| offset < start);
-        self.blank_lines.get(first).is_some_and(|&offset| offset < end)
+        self.blank_lines
+            .get(first)
+            .is_some_and(|&offset| offset < end)
     }
 
     /// Whether the source breaks a line between `start` and `end`.
     fn break_between(&self, start: usize, end: usize) -> bool {
         let first = self.line_breaks.partition_point(|&offset| offset < start);
-        self.line_breaks.get(first).is_some_and(|&offset| offset < end)
+        self.line_breaks
+            .get(first)
+            .is_some_and(|&offset| offset < end)
     }
 
     /// Takes the comment that trails, on the same line, something ending at `end`.
     fn take_trailing(&mut self, end: usize) -> Option<Comment> {
-        let c = self.front().filter(|c| c.trailing && c.offset >= end && c.line_start <= end)?.clone();
+        let c = self
+            .front()
+            .filter(|c| c.trailing && c.offset >= end && c.line_start <= end)?
+            .clone();
         self.next += 1;
         Some(c)
     }
@@ -109,8 +116,16 @@ impl Queue {
 /// record on one line stays on one line when it fits).
 pub fn print_file_with_comments(file: &File, comments: Vec<Comment>, lines: SourceLines) -> String {
     let mut printer = Printer::new(false, 0);
-    let SourceLines { blank_lines, line_breaks } = lines;
-    printer.comments = Some(Rc::new(RefCell::new(Queue { comments, next: 0, blank_lines, line_breaks })));
+    let SourceLines {
+        blank_lines,
+        line_breaks,
+    } = lines;
+    printer.comments = Some(Rc::new(RefCell::new(Queue {
+        comments,
+        next: 0,
+        blank_lines,
+        line_breaks,
+    })));
     printer.items(&file.items);
     let rest = printer.take_before(usize::MAX);
     if !rest.is_empty() {
@@ -158,14 +173,20 @@ impl SourceLines {
 
 /// Writes an expression on one line.
 pub fn print_expr(expr: &Expr) -> String {
-    let mut printer = Printer { one_line: true, ..Printer::new(true, 0) };
+    let mut printer = Printer {
+        one_line: true,
+        ..Printer::new(true, 0)
+    };
     printer.expr(expr, 0);
     printer.out
 }
 
 /// Writes a type on one line: `"beta" | "gamma" | "prod"`.
 pub fn print_type(ty: &TypeExpr) -> String {
-    let mut printer = Printer { one_line: true, ..Printer::new(true, 0) };
+    let mut printer = Printer {
+        one_line: true,
+        ..Printer::new(true, 0)
+    };
     printer.ty(ty);
     printer.out
 }
@@ -213,7 +234,9 @@ fn starts_with_digit(expr: &Expr) -> bool {
     match &expr.kind {
         ExprKind::Int(value) => *value >= 0,
         ExprKind::Number(text) => !text.starts_with('-'),
-        ExprKind::Field { base, .. } | ExprKind::Index { base, .. } | ExprKind::Call { callee: base, .. } => {
+        ExprKind::Field { base, .. }
+        | ExprKind::Index { base, .. }
+        | ExprKind::Call { callee: base, .. } => {
             expr_prec(base) >= prec::POSTFIX && starts_with_digit(base)
         }
         _ => false,
@@ -228,9 +251,9 @@ fn has_bare_instance(expr: &Expr) -> bool {
         ExprKind::Binary { lhs, rhs, .. } => has_bare_instance(lhs) || has_bare_instance(rhs),
         ExprKind::Range { start, end } => has_bare_instance(start) || has_bare_instance(end),
         ExprKind::Unary { operand, .. } => has_bare_instance(operand),
-        ExprKind::Field { base, .. } | ExprKind::Index { base, .. } | ExprKind::Call { callee: base, .. } => {
-            has_bare_instance(base)
-        }
+        ExprKind::Field { base, .. }
+        | ExprKind::Index { base, .. }
+        | ExprKind::Call { callee: base, .. } => has_bare_instance(base),
         _ => false,
     }
 }
@@ -238,7 +261,9 @@ fn has_bare_instance(expr: &Expr) -> bool {
 /// Whether a name can be written bare (as a record key): an identifier that is not a keyword.
 fn is_plain_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !is_keyword(name)
 }
@@ -300,7 +325,10 @@ fn triple_lines(parts: &[StrPart]) -> Vec<Vec<Segment<'_>>> {
 
 /// A line of only spaces (the parser would read it as blank).
 fn only_spaces(line: &[Segment<'_>]) -> bool {
-    !line.is_empty() && line.iter().all(|s| matches!(s, Segment::Text(t) if t.chars().all(|c| c == ' ')))
+    !line.is_empty()
+        && line
+            .iter()
+            .all(|s| matches!(s, Segment::Text(t) if t.chars().all(|c| c == ' ')))
 }
 
 fn starts_with_space(line: &[Segment<'_>]) -> bool {
@@ -342,14 +370,23 @@ struct Printer {
 
 impl Printer {
     fn new(flat: bool, indent: usize) -> Printer {
-        Printer { out: String::new(), indent, flat, one_line: false, start_column: indent * 2, comments: None }
+        Printer {
+            out: String::new(),
+            indent,
+            flat,
+            one_line: false,
+            start_column: indent * 2,
+            comments: None,
+        }
     }
 
     // ---- comments
 
     /// Whether the source has a blank line between `start` and `end`.
     fn blank_between(&self, start: usize, end: usize) -> bool {
-        self.comments.as_ref().is_some_and(|queue| queue.borrow().blank_between(start, end))
+        self.comments
+            .as_ref()
+            .is_some_and(|queue| queue.borrow().blank_between(start, end))
     }
 
     /// Whether a record or `match` of `count` entries, from `start` to `end` in the source, may
@@ -374,7 +411,9 @@ impl Printer {
     /// Whether comments that start before `offset` are still to be written (then what holds
     /// them cannot be written on one line).
     fn pending_before(&self, offset: usize) -> bool {
-        self.comments.as_ref().is_some_and(|queue| queue.borrow().front().is_some_and(|c| c.offset < offset))
+        self.comments
+            .as_ref()
+            .is_some_and(|queue| queue.borrow().front().is_some_and(|c| c.offset < offset))
     }
 
     /// Writes comments on lines of their own, from the start of a line; each is followed by a
@@ -407,7 +446,10 @@ impl Printer {
 
     /// Writes the comment trailing something that ended at `end`, on its line.
     fn trailing(&mut self, end: usize) {
-        let comment = self.comments.as_ref().and_then(|queue| queue.borrow_mut().take_trailing(end));
+        let comment = self
+            .comments
+            .as_ref()
+            .and_then(|queue| queue.borrow_mut().take_trailing(end));
         if let Some(comment) = comment {
             self.push(" ");
             self.push(&comment.text);
@@ -486,7 +528,11 @@ impl Printer {
         mut write: impl FnMut(&mut Printer, &T),
     ) {
         let inline = inline && !self.pending_before(end);
-        let padding = if open == "{" && !entries.is_empty() { " " } else { "" };
+        let padding = if open == "{" && !entries.is_empty() {
+            " "
+        } else {
+            ""
+        };
         let one_line = |p: &mut Printer, write: &mut dyn FnMut(&mut Printer, &T)| {
             p.push(open);
             p.push(padding);
@@ -535,7 +581,8 @@ impl Printer {
         let mut previous_kind = None;
         let mut previous_end = None;
         for (i, item) in items.iter().enumerate() {
-            let blank_in_source = previous_end.is_some_and(|end| self.blank_between(end, item.span.start));
+            let blank_in_source =
+                previous_end.is_some_and(|end| self.blank_between(end, item.span.start));
             previous_end = Some(item.span.end);
             let mut printer = Printer::new(false, self.indent);
             printer.comments = self.comments.clone();
@@ -551,7 +598,12 @@ impl Printer {
             let multiline = printer.out[body..].contains('\n');
             let kind = std::mem::discriminant(&item.kind);
             if i > 0 {
-                if multiline || previous_multiline || previous_kind != Some(kind) || blank_before || blank_in_source {
+                if multiline
+                    || previous_multiline
+                    || previous_kind != Some(kind)
+                    || blank_before
+                    || blank_in_source
+                {
                     self.out.push('\n');
                 }
                 self.newline();
@@ -585,7 +637,10 @@ impl Printer {
                             self.push(".");
                             self.push(&name.name);
                         }
-                        if path.last().is_none_or(|last| last.name != import.alias.name) {
+                        if path
+                            .last()
+                            .is_none_or(|last| last.name != import.alias.name)
+                        {
                             self.push(" as ");
                             self.push(&import.alias.name);
                         }
@@ -717,11 +772,20 @@ impl Printer {
         self.push("if ");
         self.condition(&branch.condition);
         self.push(" ");
-        let then_end = branch.else_items.first().map_or(end, |item| item.span.start);
+        let then_end = branch
+            .else_items
+            .first()
+            .map_or(end, |item| item.span.start);
         self.decl_block(&branch.then_items, then_end);
         match branch.else_items.as_slice() {
             [] => {}
-            [Item { doc: None, kind: ItemKind::If(nested), span }] => {
+            [
+                Item {
+                    doc: None,
+                    kind: ItemKind::If(nested),
+                    span,
+                },
+            ] => {
                 self.push(" else ");
                 self.if_items(nested, span.end.max(end));
             }
@@ -816,7 +880,11 @@ impl Printer {
                 self.push("..");
                 self.expr(end, prec::RANGE + 1);
             }
-            ExprKind::If { condition, then_branch, else_branch } => {
+            ExprKind::If {
+                condition,
+                then_branch,
+                else_branch,
+            } => {
                 // on one line when it fits; else every branch on lines of its own
                 let one_line = !self.flat
                     && !self.pending_before(expr.span.end)
@@ -838,7 +906,12 @@ impl Printer {
                 self.push(" ");
                 let first = arms.first().map_or(expr.span.end, |arm| arm.span.start);
                 let inline = self.may_inline(arms.len(), first, expr.span.end);
-                self.delimited(("{", "}"), (arms, |arm| arm.span, expr.span.end), inline, |p, arm| p.match_arm(arm));
+                self.delimited(
+                    ("{", "}"),
+                    (arms, |arm| arm.span, expr.span.end),
+                    inline,
+                    |p, arm| p.match_arm(arm),
+                );
             }
             ExprKind::Block { lets, value } => self.block(lets, value, expr.span.end),
         }
@@ -859,7 +932,12 @@ impl Printer {
                 return;
             }
         }
-        self.delimited(("[", "]"), (items, |item| item.span, end), true, |p, item| p.expr(item, 0));
+        self.delimited(
+            ("[", "]"),
+            (items, |item| item.span, end),
+            true,
+            |p, item| p.expr(item, 0),
+        );
     }
 
     fn unary(&mut self, op: UnaryOp, operand: &Expr) {
@@ -893,8 +971,12 @@ impl Printer {
     /// A branch of an `if`: as [`Printer::brace`], or `broken` over lines of its own.
     fn branch(&mut self, expr: &Expr, broken: bool) {
         match &expr.kind {
-            ExprKind::Block { lets, value } if broken => self.block_lines(lets, value, expr.span.end),
-            ExprKind::Record(_) | ExprKind::MapFor(_) | ExprKind::Block { .. } => self.expr(expr, 0),
+            ExprKind::Block { lets, value } if broken => {
+                self.block_lines(lets, value, expr.span.end)
+            }
+            ExprKind::Record(_) | ExprKind::MapFor(_) | ExprKind::Block { .. } => {
+                self.expr(expr, 0)
+            }
             _ if broken => self.block_lines(&[], expr, expr.span.end),
             _ => self.block(&[], expr, expr.span.end),
         }
@@ -902,7 +984,9 @@ impl Printer {
 
     fn brace(&mut self, expr: &Expr) {
         match &expr.kind {
-            ExprKind::Record(_) | ExprKind::MapFor(_) | ExprKind::Block { .. } => self.expr(expr, 0),
+            ExprKind::Record(_) | ExprKind::MapFor(_) | ExprKind::Block { .. } => {
+                self.expr(expr, 0)
+            }
             _ => self.block(&[], expr, expr.span.end),
         }
     }
@@ -952,17 +1036,22 @@ impl Printer {
     fn record(&mut self, entries: &[RecordEntry], end: usize) {
         let first = entries.first().map_or(end, |entry| entry_span(entry).start);
         let inline = self.may_inline(entries.len(), first, end);
-        self.delimited(("{", "}"), (entries, entry_span, end), inline, |p, entry| match entry {
-            RecordEntry::Field { key, value } => {
-                p.key(&key.name);
-                p.push(": ");
-                p.expr(value, 0);
-            }
-            RecordEntry::Spread(base) => {
-                p.push("...");
-                p.expr(base, 0);
-            }
-        });
+        self.delimited(
+            ("{", "}"),
+            (entries, entry_span, end),
+            inline,
+            |p, entry| match entry {
+                RecordEntry::Field { key, value } => {
+                    p.key(&key.name);
+                    p.push(": ");
+                    p.expr(value, 0);
+                }
+                RecordEntry::Spread(base) => {
+                    p.push("...");
+                    p.expr(base, 0);
+                }
+            },
+        );
     }
 
     fn key(&mut self, name: &str) {
@@ -973,7 +1062,13 @@ impl Printer {
         }
     }
 
-    fn for_head(&mut self, index_var: Option<&str>, var: &str, iterable: &Expr, condition: Option<&Expr>) {
+    fn for_head(
+        &mut self,
+        index_var: Option<&str>,
+        var: &str,
+        iterable: &Expr,
+        condition: Option<&Expr>,
+    ) {
         self.push("for ");
         if let Some(index) = index_var {
             self.push(index);
@@ -1025,7 +1120,9 @@ impl Printer {
 
     /// A string literal: triple-quoted when it spans lines (except on one line).
     fn string(&mut self, parts: &[StrPart]) {
-        let multiline = parts.iter().any(|part| matches!(part, StrPart::Lit(text) if text.contains('\n')));
+        let multiline = parts
+            .iter()
+            .any(|part| matches!(part, StrPart::Lit(text) if text.contains('\n')));
         if multiline && !self.one_line {
             self.triple_string(parts);
             return;
@@ -1081,7 +1178,8 @@ impl Printer {
                                 continue;
                             }
                             let next = chars.peek().copied();
-                            let at_end = next.is_none() && index == last && position + 1 == line.len();
+                            let at_end =
+                                next.is_none() && index == last && position + 1 == line.len();
                             if c == '"' && (next == Some('"') || at_end) {
                                 self.push("\\\"");
                             } else if c == '"' {
@@ -1122,7 +1220,8 @@ impl Printer {
                     if i > 0 {
                         self.push(" | ");
                     }
-                    let grouped = matches!(member.kind, TypeExprKind::Union(_) | TypeExprKind::Fn(..));
+                    let grouped =
+                        matches!(member.kind, TypeExprKind::Union(_) | TypeExprKind::Fn(..));
                     self.ty_grouped(member, grouped);
                 }
             }
@@ -1145,19 +1244,25 @@ impl Printer {
                 self.push(">");
             }
             TypeExprKind::Record(fields) => {
-                let inline = fields.len() <= MAX_INLINE_ENTRIES && fields.iter().all(|f| f.doc.is_none());
+                let inline =
+                    fields.len() <= MAX_INLINE_ENTRIES && fields.iter().all(|f| f.doc.is_none());
                 let span_of: fn(&super::ast::FieldType) -> Span = |f| f.name.span.to(f.ty.span);
-                self.delimited(("{", "}"), (fields, span_of, ty.span.end), inline, |p, field| {
-                    if let (Some(doc), false) = (&field.doc, p.one_line) {
-                        p.doc(doc);
-                    }
-                    p.key(&field.name.name);
-                    if field.optional {
-                        p.push("?");
-                    }
-                    p.push(": ");
-                    p.ty(&field.ty);
-                });
+                self.delimited(
+                    ("{", "}"),
+                    (fields, span_of, ty.span.end),
+                    inline,
+                    |p, field| {
+                        if let (Some(doc), false) = (&field.doc, p.one_line) {
+                            p.doc(doc);
+                        }
+                        p.key(&field.name.name);
+                        if field.optional {
+                            p.push("?");
+                        }
+                        p.push(": ");
+                        p.ty(&field.ty);
+                    },
+                );
             }
             TypeExprKind::Fn(params, ret) => {
                 self.push("fn(");

@@ -130,7 +130,11 @@ fn strip_entries(entries: &mut [RecordEntry]) {
 fn strip_expr(expr: &mut Expr) {
     expr.span = Span::default();
     match &mut expr.kind {
-        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Number(_) | ExprKind::Name(_) => {}
+        ExprKind::Null
+        | ExprKind::Bool(_)
+        | ExprKind::Int(_)
+        | ExprKind::Number(_)
+        | ExprKind::Name(_) => {}
         ExprKind::Str(parts) => {
             for part in parts {
                 if let StrPart::Interp(inner) = part {
@@ -180,7 +184,11 @@ fn strip_expr(expr: &mut Expr) {
             strip_expr(start);
             strip_expr(end);
         }
-        ExprKind::If { condition, then_branch, else_branch } => {
+        ExprKind::If {
+            condition,
+            then_branch,
+            else_branch,
+        } => {
             strip_expr(condition);
             strip_expr(then_branch);
             strip_expr(else_branch);
@@ -190,9 +198,9 @@ fn strip_expr(expr: &mut Expr) {
             for arm in arms {
                 arm.span = Span::default();
                 match &mut arm.pattern {
-                    Pattern::Literals(literals) => {
-                        literals.iter_mut().for_each(|(_, span)| *span = Span::default())
-                    }
+                    Pattern::Literals(literals) => literals
+                        .iter_mut()
+                        .for_each(|(_, span)| *span = Span::default()),
                     Pattern::Wildcard(span) => *span = Span::default(),
                 }
                 strip_expr(&mut arm.body);
@@ -209,15 +217,24 @@ fn strip_expr(expr: &mut Expr) {
 // Strategies: syntax trees of small depth, in the shapes the parser produces
 
 fn id(name: impl Into<String>) -> Ident {
-    Ident { name: name.into(), span: Span::default() }
+    Ident {
+        name: name.into(),
+        span: Span::default(),
+    }
 }
 
 fn ex(kind: ExprKind) -> Expr {
-    Expr { kind, span: Span::default() }
+    Expr {
+        kind,
+        span: Span::default(),
+    }
 }
 
 fn ty(kind: TypeExprKind) -> TypeExpr {
-    TypeExpr { kind, span: Span::default() }
+    TypeExpr {
+        kind,
+        span: Span::default(),
+    }
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -264,11 +281,18 @@ fn leaf_expr() -> impl Strategy<Value = Expr> {
 
 fn binary_op() -> impl Strategy<Value = BinaryOp> {
     use BinaryOp::*;
-    prop::sample::select(vec![Add, Sub, Mul, Div, Rem, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Coalesce])
+    prop::sample::select(vec![
+        Add, Sub, Mul, Div, Rem, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Coalesce,
+    ])
 }
 
 fn entries(inner: BoxedStrategy<Expr>) -> impl Strategy<Value = Vec<RecordEntry>> {
-    let key = prop_oneof![name(), text(), Just("if".to_string()), Just("a-b".to_string())];
+    let key = prop_oneof![
+        name(),
+        text(),
+        Just("if".to_string()),
+        Just("a-b".to_string())
+    ];
     let entry = prop_oneof![
         3 => (key, inner.clone()).prop_map(|(k, value)| RecordEntry::Field { key: id(k), value }),
         1 => inner.prop_map(RecordEntry::Spread),
@@ -279,42 +303,66 @@ fn entries(inner: BoxedStrategy<Expr>) -> impl Strategy<Value = Vec<RecordEntry>
 /// A block; its value cannot start with `(`, `[`, `{` or `-` after a let (it would continue
 /// the let's value: see the parser's notes).
 fn block(inner: BoxedStrategy<Expr>) -> impl Strategy<Value = Expr> {
-    let decl = (name(), prop::option::of(leaf_type()), inner.clone()).prop_map(|(n, ty, value)| Let {
-        name: id(n),
-        ty,
-        value,
-    });
+    let decl =
+        (name(), prop::option::of(leaf_type()), inner.clone()).prop_map(|(n, ty, value)| Let {
+            name: id(n),
+            ty,
+            value,
+        });
     (prop::collection::vec(decl, 0..3), inner).prop_map(|(lets, value)| {
         let ambiguous = !lets.is_empty() && print_expr(&value).starts_with(['(', '[', '{', '-']);
-        let value = if ambiguous { ex(ExprKind::Name("v".into())) } else { value };
-        ex(ExprKind::Block { lets, value: Box::new(value) })
+        let value = if ambiguous {
+            ex(ExprKind::Name("v".into()))
+        } else {
+            value
+        };
+        ex(ExprKind::Block {
+            lets,
+            value: Box::new(value),
+        })
     })
 }
 
 /// What an `if` branch or a `fn` body can be: a block or a record.
 fn braced(inner: BoxedStrategy<Expr>) -> impl Strategy<Value = Expr> {
-    prop_oneof![block(inner.clone()), entries(inner).prop_map(|e| ex(ExprKind::Record(e)))]
+    prop_oneof![
+        block(inner.clone()),
+        entries(inner).prop_map(|e| ex(ExprKind::Record(e)))
+    ]
 }
 
 fn component_path() -> impl Strategy<Value = Expr> {
     (prop::option::of(name()), upper_name()).prop_map(|(module, component)| match module {
         None => ex(ExprKind::Name(component)),
-        Some(module) => {
-            ex(ExprKind::Field { base: Box::new(ex(ExprKind::Name(module))), name: id(component) })
-        }
+        Some(module) => ex(ExprKind::Field {
+            base: Box::new(ex(ExprKind::Name(module))),
+            name: id(component),
+        }),
     })
 }
 
 fn match_arm(inner: BoxedStrategy<Expr>) -> impl Strategy<Value = MatchArm> {
     let pattern = prop_oneof![
         Just(Pattern::Wildcard(Span::default())),
-        prop::collection::vec(text().prop_map(|t| (t, Span::default())), 1..3).prop_map(Pattern::Literals),
+        prop::collection::vec(text().prop_map(|t| (t, Span::default())), 1..3)
+            .prop_map(Pattern::Literals),
     ];
-    (pattern, inner).prop_map(|(pattern, body)| MatchArm { pattern, body, span: Span::default() })
+    (pattern, inner).prop_map(|(pattern, body)| MatchArm {
+        pattern,
+        body,
+        span: Span::default(),
+    })
 }
 
-fn for_head(inner: BoxedStrategy<Expr>) -> impl Strategy<Value = (Option<Ident>, Ident, Expr, Option<Expr>)> {
-    (prop::option::of(name()), name(), inner.clone(), prop::option::of(inner))
+fn for_head(
+    inner: BoxedStrategy<Expr>,
+) -> impl Strategy<Value = (Option<Ident>, Ident, Expr, Option<Expr>)> {
+    (
+        prop::option::of(name()),
+        name(),
+        inner.clone(),
+        prop::option::of(inner),
+    )
         .prop_map(|(index, var, iterable, condition)| (index.map(id), id(var), iterable, condition))
 }
 
@@ -322,39 +370,80 @@ fn expr() -> impl Strategy<Value = Expr> {
     leaf_expr().prop_recursive(3, 24, 3, |inner| {
         let inner = inner.boxed();
         let parts = prop::collection::vec(
-            prop_oneof![text().prop_map(StrPart::Lit), inner.clone().prop_map(StrPart::Interp)],
+            prop_oneof![
+                text().prop_map(StrPart::Lit),
+                inner.clone().prop_map(StrPart::Interp)
+            ],
             0..3,
         );
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(ExprKind::List),
             entries(inner.clone()).prop_map(ExprKind::Record),
             parts.prop_map(|p| ExprKind::Str(normalize(p))),
-            (inner.clone(), name())
-                .prop_map(|(base, n)| ExprKind::Field { base: Box::new(base), name: id(n) }),
-            (inner.clone(), inner.clone())
-                .prop_map(|(base, index)| ExprKind::Index { base: Box::new(base), index: Box::new(index) }),
-            (inner.clone(), prop::collection::vec(inner.clone(), 0..3))
-                .prop_map(|(callee, args)| ExprKind::Call { callee: Box::new(callee), args }),
-            (component_path(), entries(inner.clone()))
-                .prop_map(|(component, args)| ExprKind::Instantiate { component: Box::new(component), args }),
-            (prop::sample::select(vec![UnaryOp::Neg, UnaryOp::Not]), inner.clone())
-                .prop_map(|(op, operand)| ExprKind::Unary { op, operand: Box::new(operand) }),
-            (binary_op(), inner.clone(), inner.clone()).prop_map(|(op, lhs, rhs)| ExprKind::Binary {
-                op,
-                lhs: Box::new(lhs),
-                rhs: Box::new(rhs)
+            (inner.clone(), name()).prop_map(|(base, n)| ExprKind::Field {
+                base: Box::new(base),
+                name: id(n)
             }),
-            (inner.clone(), inner.clone())
-                .prop_map(|(start, end)| ExprKind::Range { start: Box::new(start), end: Box::new(end) }),
+            (inner.clone(), inner.clone()).prop_map(|(base, index)| ExprKind::Index {
+                base: Box::new(base),
+                index: Box::new(index)
+            }),
+            (inner.clone(), prop::collection::vec(inner.clone(), 0..3)).prop_map(
+                |(callee, args)| ExprKind::Call {
+                    callee: Box::new(callee),
+                    args
+                }
+            ),
+            (component_path(), entries(inner.clone())).prop_map(|(component, args)| {
+                ExprKind::Instantiate {
+                    component: Box::new(component),
+                    args,
+                }
+            }),
+            (
+                prop::sample::select(vec![UnaryOp::Neg, UnaryOp::Not]),
+                inner.clone()
+            )
+                .prop_map(|(op, operand)| ExprKind::Unary {
+                    op,
+                    operand: Box::new(operand)
+                }),
+            (binary_op(), inner.clone(), inner.clone()).prop_map(|(op, lhs, rhs)| {
+                ExprKind::Binary {
+                    op,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                }
+            }),
+            (inner.clone(), inner.clone()).prop_map(|(start, end)| ExprKind::Range {
+                start: Box::new(start),
+                end: Box::new(end)
+            }),
             (inner.clone(), braced(inner.clone()), braced(inner.clone())).prop_map(|(c, t, e)| {
-                ExprKind::If { condition: Box::new(c), then_branch: Box::new(t), else_branch: Box::new(e) }
+                ExprKind::If {
+                    condition: Box::new(c),
+                    then_branch: Box::new(t),
+                    else_branch: Box::new(e),
+                }
             }),
-            (inner.clone(), prop::collection::vec(match_arm(inner.clone()), 1..4))
-                .prop_map(|(scrutinee, arms)| ExprKind::Match { scrutinee: Box::new(scrutinee), arms }),
+            (
+                inner.clone(),
+                prop::collection::vec(match_arm(inner.clone()), 1..4)
+            )
+                .prop_map(|(scrutinee, arms)| ExprKind::Match {
+                    scrutinee: Box::new(scrutinee),
+                    arms
+                }),
             block(inner.clone()).prop_map(|b| b.kind),
             (for_head(inner.clone()), inner.clone()).prop_map(
                 |((index_var, var, iterable, condition), body)| {
-                    ExprKind::ListFor(Box::new(Comprehension { index_var, var, iterable, condition, body }))
+                    ExprKind::ListFor(Box::new(Comprehension {
+                        index_var,
+                        var,
+                        iterable,
+                        condition,
+                        body,
+                    }))
                 }
             ),
             (for_head(inner.clone()), inner.clone(), inner).prop_map(
@@ -379,24 +468,42 @@ fn leaf_type() -> impl Strategy<Value = TypeExpr> {
     prop_oneof![
         named.prop_map(|n| TypeExprKind::Named(vec![id(n)])),
         (name(), upper_name()).prop_map(|(m, n)| TypeExprKind::Named(vec![id(m), id(n)])),
-        prop::sample::select(vec!["AWS::S3::Bucket", "Alexa::ASK::Skill", "AWS::EC2::VPC"])
-            .prop_map(|n| TypeExprKind::Resource(n.to_string())),
+        prop::sample::select(vec![
+            "AWS::S3::Bucket",
+            "Alexa::ASK::Skill",
+            "AWS::EC2::VPC"
+        ])
+        .prop_map(|n| TypeExprKind::Resource(n.to_string())),
         text().prop_map(TypeExprKind::StrLit),
     ]
     .prop_map(ty)
 }
 
 fn doc() -> impl Strategy<Value = Option<String>> {
-    prop::option::of(prop::collection::vec("[a-z /`]{0,8}", 1..3).prop_map(|lines| lines.join("\n")))
+    prop::option::of(
+        prop::collection::vec("[a-z /`]{0,8}", 1..3).prop_map(|lines| lines.join("\n")),
+    )
 }
 
 fn type_expr() -> impl Strategy<Value = TypeExpr> {
     leaf_type().prop_recursive(3, 16, 3, |inner| {
-        let field = (doc(), prop_oneof![name(), text()], any::<bool>(), inner.clone())
-            .prop_map(|(doc, n, optional, ty)| FieldType { doc, name: id(n), optional, ty });
+        let field = (
+            doc(),
+            prop_oneof![name(), text()],
+            any::<bool>(),
+            inner.clone(),
+        )
+            .prop_map(|(doc, n, optional, ty)| FieldType {
+                doc,
+                name: id(n),
+                optional,
+                ty,
+            });
         prop_oneof![
             prop::collection::vec(inner.clone(), 2..4).prop_map(TypeExprKind::Union),
-            inner.clone().prop_map(|t| TypeExprKind::Optional(Box::new(t))),
+            inner
+                .clone()
+                .prop_map(|t| TypeExprKind::Optional(Box::new(t))),
             inner.clone().prop_map(|t| TypeExprKind::List(Box::new(t))),
             inner.clone().prop_map(|t| TypeExprKind::Map(Box::new(t))),
             prop::collection::vec(field, 0..4).prop_map(TypeExprKind::Record),
@@ -413,35 +520,55 @@ fn record_expr() -> impl Strategy<Value = Expr> {
 
 fn leaf_item_kind() -> impl Strategy<Value = ItemKind> {
     let import = prop_oneof![
-        (prop::collection::vec(name(), 1..3), prop::option::of(name())).prop_map(|(path, alias)| {
-            let alias = alias.or_else(|| path.last().cloned()).unwrap_or_default();
-            Import { target: ImportTarget::Std(path.into_iter().map(id).collect()), alias: id(alias) }
-        }),
+        (
+            prop::collection::vec(name(), 1..3),
+            prop::option::of(name())
+        )
+            .prop_map(|(path, alias)| {
+                let alias = alias.or_else(|| path.last().cloned()).unwrap_or_default();
+                Import {
+                    target: ImportTarget::Std(path.into_iter().map(id).collect()),
+                    alias: id(alias),
+                }
+            }),
         (text(), name()).prop_map(|(path, alias)| Import {
-            target: ImportTarget::File { path, span: Span::default() },
+            target: ImportTarget::File {
+                path,
+                span: Span::default()
+            },
             alias: id(alias),
         }),
     ];
-    let fn_param = (name(), type_expr(), prop::option::of(expr())).prop_map(|(n, ty, default)| FnParam {
-        name: id(n),
-        ty,
-        default,
-    });
-    let resource_type = prop::sample::select(vec!["AWS::S3::Bucket", "Alexa::ASK::Skill", "AWS::EC2::VPC"]);
-    prop_oneof![
-        import.prop_map(ItemKind::Import),
-        (name(), type_expr(), prop::option::of(expr())).prop_map(|(n, ty, default)| ItemKind::Param(Param {
+    let fn_param =
+        (name(), type_expr(), prop::option::of(expr())).prop_map(|(n, ty, default)| FnParam {
             name: id(n),
             ty,
             default,
-            options: None,
-        })),
-        (name(), prop::option::of(type_expr()), expr()).prop_map(|(n, ty, value)| ItemKind::Let(Let {
-            name: id(n),
-            ty,
-            value
-        })),
-        (upper_name(), type_expr()).prop_map(|(n, ty)| ItemKind::Type(TypeAlias { name: id(n), ty })),
+        });
+    let resource_type = prop::sample::select(vec![
+        "AWS::S3::Bucket",
+        "Alexa::ASK::Skill",
+        "AWS::EC2::VPC",
+    ]);
+    prop_oneof![
+        import.prop_map(ItemKind::Import),
+        (name(), type_expr(), prop::option::of(expr())).prop_map(|(n, ty, default)| {
+            ItemKind::Param(Param {
+                name: id(n),
+                ty,
+                default,
+                options: None,
+            })
+        }),
+        (name(), prop::option::of(type_expr()), expr()).prop_map(|(n, ty, value)| ItemKind::Let(
+            Let {
+                name: id(n),
+                ty,
+                value
+            }
+        )),
+        (upper_name(), type_expr())
+            .prop_map(|(n, ty)| ItemKind::Type(TypeAlias { name: id(n), ty })),
         (
             name(),
             prop::collection::vec(fn_param, 0..3),
@@ -454,19 +581,25 @@ fn leaf_item_kind() -> impl Strategy<Value = ItemKind> {
                 ret,
                 body
             })),
-        (upper_name(), resource_type, record_expr(), prop::option::of(record_expr())).prop_map(
-            |(n, t, properties, options)| ItemKind::Resource(Resource {
+        (
+            upper_name(),
+            resource_type,
+            record_expr(),
+            prop::option::of(record_expr())
+        )
+            .prop_map(|(n, t, properties, options)| ItemKind::Resource(Resource {
                 name: id(n),
                 type_name: id(t),
                 properties,
                 options,
-            })
-        ),
-        (name(), expr(), prop::option::of(expr())).prop_map(|(n, value, export)| ItemKind::Output(Output {
-            name: id(n),
-            value,
-            export
-        })),
+            })),
+        (name(), expr(), prop::option::of(expr())).prop_map(|(n, value, export)| ItemKind::Output(
+            Output {
+                name: id(n),
+                value,
+                export
+            }
+        )),
         (expr(), prop::option::of(expr()))
             .prop_map(|(condition, message)| ItemKind::Check(Check { condition, message })),
         expr().prop_map(ItemKind::Tags),
@@ -474,7 +607,11 @@ fn leaf_item_kind() -> impl Strategy<Value = ItemKind> {
 }
 
 fn item_of(kind: impl Strategy<Value = ItemKind>) -> impl Strategy<Value = Item> {
-    (doc(), kind).prop_map(|(doc, kind)| Item { doc, kind, span: Span::default() })
+    (doc(), kind).prop_map(|(doc, kind)| Item {
+        doc,
+        kind,
+        span: Span::default(),
+    })
 }
 
 fn item() -> impl Strategy<Value = Item> {
@@ -483,10 +620,17 @@ fn item() -> impl Strategy<Value = Item> {
         item_of(prop_oneof![
             (upper_name(), items.clone())
                 .prop_map(|(n, items)| ItemKind::Component(Component { name: id(n), items })),
-            (name(), items.clone()).prop_map(|(n, items)| ItemKind::Stack(Stack { name: id(n), items })),
-            (expr(), items.clone(), items.clone()).prop_map(|(condition, then_items, else_items)| {
-                ItemKind::If(IfItems { condition, then_items, else_items })
-            }),
+            (name(), items.clone())
+                .prop_map(|(n, items)| ItemKind::Stack(Stack { name: id(n), items })),
+            (expr(), items.clone(), items.clone()).prop_map(
+                |(condition, then_items, else_items)| {
+                    ItemKind::If(IfItems {
+                        condition,
+                        then_items,
+                        else_items,
+                    })
+                }
+            ),
             (name(), expr(), items).prop_map(|(n, iterable, items)| ItemKind::For(ForItems {
                 var: id(n),
                 iterable,
@@ -565,17 +709,27 @@ fn token_soup() -> impl Strategy<Value = String> {
         "_",
         "é",
     ]);
-    prop::collection::vec((token, prop::sample::select(vec!["", " ", "\n"])), 0..60)
-        .prop_map(|tokens| tokens.into_iter().map(|(t, space)| format!("{t}{space}")).collect())
+    prop::collection::vec((token, prop::sample::select(vec!["", " ", "\n"])), 0..60).prop_map(
+        |tokens| {
+            tokens
+                .into_iter()
+                .map(|(t, space)| format!("{t}{space}"))
+                .collect()
+        },
+    )
 }
 
 /// Every diagnostic and declaration span lies in the text, at character boundaries.
 fn assert_spans_in(text: &str) -> Result<(), TestCaseError> {
     let (file, diagnostics) = parse_file("t.cvl", text);
-    let spans =
-        diagnostics.iter().flat_map(|d| std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span)));
+    let spans = diagnostics
+        .iter()
+        .flat_map(|d| std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span)));
     for span in spans.chain(file.items.iter().map(|item| item.span)) {
-        prop_assert!(span.start <= span.end && span.end <= text.len(), "{span:?} out of {text:?}");
+        prop_assert!(
+            span.start <= span.end && span.end <= text.len(),
+            "{span:?} out of {text:?}"
+        );
         prop_assert!(
             text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
             "{span:?} in {text:?}"

@@ -43,18 +43,30 @@ enum Frame {
 impl Scan {
     /// Scans `text`.
     pub fn new(text: &str) -> Scan {
-        Scanner { bytes: text.as_bytes(), pos: 0, stack: Vec::new(), deep_since: None, scan: Scan::default() }
-            .run()
+        Scanner {
+            bytes: text.as_bytes(),
+            pos: 0,
+            stack: Vec::new(),
+            deep_since: None,
+            scan: Scan::default(),
+        }
+        .run()
     }
 
     /// The offset where the too-deep region that contains `offset` ends, if it is in one.
     pub fn too_deep_end(&self, offset: usize) -> Option<usize> {
-        self.too_deep.iter().find(|(start, end)| *start <= offset && offset < *end).map(|&(_, end)| end)
+        self.too_deep
+            .iter()
+            .find(|(start, end)| *start <= offset && offset < *end)
+            .map(|&(_, end)| end)
     }
 
     /// The first too-deep region that starts at or after `offset`.
     pub fn next_too_deep(&self, offset: usize) -> Option<(usize, usize)> {
-        self.too_deep.iter().copied().find(|(start, _)| *start >= offset)
+        self.too_deep
+            .iter()
+            .copied()
+            .find(|(start, _)| *start >= offset)
     }
 
     /// Whether the closing bracket at `offset` closes an opening bracket before it.
@@ -67,7 +79,8 @@ impl Scan {
     pub fn recovery_point(&self, text: &str, after: usize, at_least: usize) -> Option<usize> {
         let first = self.code_lines.partition_point(|&line| line <= after);
         self.code_lines[first..].iter().find_map(|&line| {
-            let token = line + text[line..].len() - text[line..].trim_start_matches([' ', '\t']).len();
+            let token =
+                line + text[line..].len() - text[line..].trim_start_matches([' ', '\t']).len();
             (token >= at_least && starts_declaration(&text[token..])).then_some(token)
         })
     }
@@ -101,8 +114,9 @@ fn starts_declaration(rest: &str) -> bool {
         return true;
     }
     DECLARATION_KEYWORDS.iter().any(|keyword| {
-        rest.strip_prefix(keyword)
-            .is_some_and(|after| !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+        rest.strip_prefix(keyword).is_some_and(|after| {
+            !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        })
     })
 }
 
@@ -129,7 +143,10 @@ pub fn token_at(text: &str, offset: usize) -> ((usize, usize), String) {
         return ((offset, offset), "end of file".to_string());
     };
     if first == '\n' || first == '\r' {
-        return ((offset, offset + first.len_utf8()), "end of line".to_string());
+        return (
+            (offset, offset + first.len_utf8()),
+            "end of line".to_string(),
+        );
     }
     let len = token_len(rest, first);
     ((offset, offset + len), format!("`{}`", &rest[..len]))
@@ -138,12 +155,18 @@ pub fn token_at(text: &str, offset: usize) -> ((usize, usize), String) {
 /// The length in bytes of the token that starts `rest` (whose first character is `first`).
 fn token_len(rest: &str, first: char) -> usize {
     const PUNCTUATION: &[&str] = &[
-        "\"\"\"", "...", "///", "::", "..", "=>", "->", "==", "!=", "<=", ">=", "&&", "||", "??", "${", "//",
+        "\"\"\"", "...", "///", "::", "..", "=>", "->", "==", "!=", "<=", ">=", "&&", "||", "??",
+        "${", "//",
     ];
     if first.is_ascii_alphanumeric() || first == '_' {
-        return rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        return rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
     }
-    PUNCTUATION.iter().find(|p| rest.starts_with(**p)).map_or(first.len_utf8(), |p| p.len())
+    PUNCTUATION
+        .iter()
+        .find(|p| rest.starts_with(**p))
+        .map_or(first.len_utf8(), |p| p.len())
 }
 
 /// The largest char boundary at or before `offset` (clamped to the text).
@@ -353,7 +376,11 @@ mod tests {
         let point = scan.recovery_point(text, 0, 0).map(|p| &text[p..]);
         assert_eq!(point, Some("let b = 1\n/// doc\n"));
         let after = text.find("let b").unwrap_or(0);
-        assert_eq!(scan.recovery_point(text, after, after + 1).map(|p| &text[p..]), Some("/// doc\n"));
+        assert_eq!(
+            scan.recovery_point(text, after, after + 1)
+                .map(|p| &text[p..]),
+            Some("/// doc\n")
+        );
     }
 
     #[test]

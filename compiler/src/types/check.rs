@@ -986,7 +986,11 @@ impl Checker<'_> {
         self.check(lhs, Some(&Ty::Bool));
         // `a != null && a > 1`: the right side runs only when the left one held (or failed)
         let facts = narrow::facts(lhs);
-        let proven = if op == BinaryOp::And { facts.when_true } else { facts.when_false };
+        let proven = if op == BinaryOp::And {
+            facts.when_true
+        } else {
+            facts.when_false
+        };
         self.with_non_null(&proven, |c| c.check(rhs, Some(&Ty::Bool)));
         Ty::Bool
     }

@@ -63,9 +63,9 @@ pub fn misplaced(what: &str, rule: &str) -> String {
 }
 
 pub const RULE_TOP_LEVEL: &str = "it is declared only at the top level of a file";
-pub const RULE_PARAM: &str =
-    "params are declared at the top level of the entry file (build inputs), in a stack (template parameters) or in a component";
-pub const RULE_PARAM_OPTIONS: &str = "only a stack's params (template parameters) take options after `with`";
+pub const RULE_PARAM: &str = "params are declared at the top level of the entry file (build inputs), in a stack (template parameters) or in a component";
+pub const RULE_PARAM_OPTIONS: &str =
+    "only a stack's params (template parameters) take options after `with`";
 pub const RULE_PARAM_MODULE: &str = "modules declare no params; params belong to the entry file";
 pub const RULE_STACK: &str = "stacks are declared only at the top level of the entry file";
 pub const RULE_MODULE_RESOURCES: &str =

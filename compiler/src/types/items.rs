@@ -1049,7 +1049,12 @@ fn add_type<'e>(refs: &mut Vec<(ScopeId, Ref<'e>)>, scope: ScopeId, t: &'e TypeE
 
 /// The options a stack param (a CloudFormation template parameter) may set after `with`.
 fn template_parameter_options() -> Ty {
-    let field = |name: &str, ty: Ty| super::ty::Field { name: name.to_string(), ty, optional: true, doc: None };
+    let field = |name: &str, ty: Ty| super::ty::Field {
+        name: name.to_string(),
+        ty,
+        optional: true,
+        doc: None,
+    };
     Ty::Record(vec![
         field("NoEcho", Ty::Bool),
         field("Description", Ty::String),

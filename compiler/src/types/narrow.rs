@@ -15,30 +15,62 @@ pub struct Facts<'e> {
 
 pub fn facts(condition: &Expr) -> Facts<'_> {
     match &condition.kind {
-        ExprKind::Binary { op: op @ (BinaryOp::Ne | BinaryOp::Eq), lhs, rhs } => {
+        ExprKind::Binary {
+            op: op @ (BinaryOp::Ne | BinaryOp::Eq),
+            lhs,
+            rhs,
+        } => {
             let name = match (&lhs.kind, &rhs.kind) {
-                (ExprKind::Name(name), ExprKind::Null) | (ExprKind::Null, ExprKind::Name(name)) => name.as_str(),
+                (ExprKind::Name(name), ExprKind::Null) | (ExprKind::Null, ExprKind::Name(name)) => {
+                    name.as_str()
+                }
                 _ => return Facts::default(),
             };
             if *op == BinaryOp::Ne {
-                Facts { when_true: vec![name], when_false: Vec::new() }
+                Facts {
+                    when_true: vec![name],
+                    when_false: Vec::new(),
+                }
             } else {
-                Facts { when_true: Vec::new(), when_false: vec![name] }
+                Facts {
+                    when_true: Vec::new(),
+                    when_false: vec![name],
+                }
             }
         }
-        ExprKind::Unary { op: UnaryOp::Not, operand } => {
+        ExprKind::Unary {
+            op: UnaryOp::Not,
+            operand,
+        } => {
             let inner = facts(operand);
-            Facts { when_true: inner.when_false, when_false: inner.when_true }
+            Facts {
+                when_true: inner.when_false,
+                when_false: inner.when_true,
+            }
         }
         // both sides held
-        ExprKind::Binary { op: BinaryOp::And, lhs, rhs } => {
+        ExprKind::Binary {
+            op: BinaryOp::And,
+            lhs,
+            rhs,
+        } => {
             let (l, r) = (facts(lhs), facts(rhs));
-            Facts { when_true: [l.when_true, r.when_true].concat(), when_false: Vec::new() }
+            Facts {
+                when_true: [l.when_true, r.when_true].concat(),
+                when_false: Vec::new(),
+            }
         }
         // both sides failed
-        ExprKind::Binary { op: BinaryOp::Or, lhs, rhs } => {
+        ExprKind::Binary {
+            op: BinaryOp::Or,
+            lhs,
+            rhs,
+        } => {
             let (l, r) = (facts(lhs), facts(rhs));
-            Facts { when_true: Vec::new(), when_false: [l.when_false, r.when_false].concat() }
+            Facts {
+                when_true: Vec::new(),
+                when_false: [l.when_false, r.when_false].concat(),
+            }
         }
         _ => Facts::default(),
     }
@@ -53,7 +85,9 @@ mod tests {
     fn of(condition: &str) -> (Vec<String>, Vec<String>) {
         let (file, diagnostics) = parse_file("t.cvl", &format!("let c = {condition}\n"));
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let crate::syntax::ast::ItemKind::Let(decl) = &file.items[0].kind else { panic!("a let") };
+        let crate::syntax::ast::ItemKind::Let(decl) = &file.items[0].kind else {
+            panic!("a let")
+        };
         let f = facts(&decl.value);
         let owned = |v: Vec<&str>| v.into_iter().map(String::from).collect();
         (owned(f.when_true), owned(f.when_false))
@@ -65,8 +99,14 @@ mod tests {
         assert_eq!(of("null != a"), (vec!["a".into()], vec![]));
         assert_eq!(of("a == null"), (vec![], vec!["a".into()]));
         assert_eq!(of("!(a == null)"), (vec!["a".into()], vec![]));
-        assert_eq!(of("a != null && b != null"), (vec!["a".into(), "b".into()], vec![]));
-        assert_eq!(of("a == null || b == null"), (vec![], vec!["a".into(), "b".into()]));
+        assert_eq!(
+            of("a != null && b != null"),
+            (vec!["a".into(), "b".into()], vec![])
+        );
+        assert_eq!(
+            of("a == null || b == null"),
+            (vec![], vec!["a".into(), "b".into()])
+        );
     }
 
     #[test]

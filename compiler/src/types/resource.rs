@@ -194,7 +194,11 @@ impl Checker<'_> {
         }
         // `Stack.Outputs.Name`: an attribute pattern (`Outputs\..*`) under this name
         let pattern_prefix = format!("{}\\.", name.name);
-        if rt.attribute_patterns.iter().any(|p| p.starts_with(&pattern_prefix)) {
+        if rt
+            .attribute_patterns
+            .iter()
+            .any(|p| p.starts_with(&pattern_prefix))
+        {
             return Ty::Map(Box::new(Ty::String));
         }
         if let Some(p) = rt.properties.get(&name.name) {

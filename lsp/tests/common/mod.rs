@@ -65,7 +65,13 @@ impl Server {
             }
         });
         let stdin = child.stdin.take();
-        Server { child, stdin, messages, stash: Vec::new(), next_id: 1 }
+        Server {
+            child,
+            stdin,
+            messages,
+            stash: Vec::new(),
+            next_id: 1,
+        }
     }
 
     pub fn send(&mut self, message: Value) {
@@ -84,7 +90,9 @@ impl Server {
         let id = self.next_id;
         self.next_id += 1;
         self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        let message = self.wait(method, |m| m["id"] == json!(id) && m.get("method").is_none());
+        let message = self.wait(method, |m| {
+            m["id"] == json!(id) && m.get("method").is_none()
+        });
         assert!(message.get("error").is_none(), "{method} failed: {message}");
         message["result"].clone()
     }
@@ -106,12 +114,18 @@ impl Server {
 
     /// The next `method` notification whose params satisfy `accept`.
     pub fn notification(&mut self, method: &str, accept: impl Fn(&Value) -> bool) -> Value {
-        self.wait(method, |m| m["method"] == json!(method) && accept(&m["params"]))["params"].clone()
+        self.wait(method, |m| {
+            m["method"] == json!(method) && accept(&m["params"])
+        })["params"]
+            .clone()
     }
 
     pub fn next(&mut self, deadline: Instant, waiting_for: &str) -> Value {
         let left = deadline.saturating_duration_since(Instant::now());
-        let message = self.messages.recv_timeout(left).unwrap_or_else(|_| panic!("no answer to `{waiting_for}` in time"));
+        let message = self
+            .messages
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no answer to `{waiting_for}` in time"));
         // the server's requests (none expected, but answer them so that it never waits)
         if message.get("method").is_some()
             && let Some(id) = message.get("id")
@@ -124,8 +138,13 @@ impl Server {
 
     /// Waits for the diagnostics of `uri` at `version`.
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let params = self.notification("textDocument/publishDiagnostics", |p| p["uri"] == json!(uri) && p["version"] == json!(version));
-        params["diagnostics"].as_array().cloned().unwrap_or_default()
+        let params = self.notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == json!(uri) && p["version"] == json!(version)
+        });
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -158,7 +177,9 @@ pub fn uri_of(path: &Path) -> String {
 
 /// The zero-based position of the first `needle` (ASCII text), plus `shift` columns.
 pub fn position(text: &str, needle: &str, shift: usize) -> Value {
-    let at = text.find(needle).unwrap_or_else(|| panic!("`{needle}` in the text"));
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` in the text"));
     let line = text[..at].matches('\n').count();
     let column = at - text[..at].rfind('\n').map_or(0, |n| n + 1) + shift;
     json!({ "line": line, "character": column })
@@ -167,4 +188,3 @@ pub fn position(text: &str, needle: &str, shift: usize) -> Value {
 pub fn at(uri: &str, text: &str, needle: &str, shift: usize) -> Value {
     json!({ "textDocument": { "uri": uri }, "position": position(text, needle, shift) })
 }
-

@@ -196,22 +196,32 @@ pub fn write_atomically(out: &Path, files: &[(String, String)]) -> Result<(), St
 /// previous output is in place again even if this build then fails. The others are removed.
 /// Runs before anything is compiled; errors are ignored (the folders are only clutter).
 pub fn recover_output(out: &Path) {
-    let Some(name) = out.file_name().and_then(|n| n.to_str()) else { return };
+    let Some(name) = out.file_name().and_then(|n| n.to_str()) else {
+        return;
+    };
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let Ok(entries) = std::fs::read_dir(&parent) else { return };
+    let Ok(entries) = std::fs::read_dir(&parent) else {
+        return;
+    };
     let mut found: Vec<(bool, PathBuf)> = Vec::new();
     for entry in entries.flatten() {
-        let Ok(file_name) = entry.file_name().into_string() else { continue };
-        let Some(rest) = file_name.strip_prefix(name) else { continue };
+        let Ok(file_name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let Some(rest) = file_name.strip_prefix(name) else {
+            continue;
+        };
         let (old, pid) = match (rest.strip_prefix(".old-"), rest.strip_prefix(".tmp-")) {
             (Some(pid), _) => (true, pid),
             (_, Some(pid)) => (false, pid),
             _ => continue,
         };
-        let Ok(pid) = pid.parse::<u32>() else { continue };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
         if pid != std::process::id() && !is_running(pid) {
             found.push((old, entry.path()));
         }

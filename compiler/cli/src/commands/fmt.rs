@@ -28,7 +28,11 @@ enum Outcome {
 
 pub fn run(args: FmtArgs) -> u8 {
     let reporter = Reporter::new(MessageFormat::Human);
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
     let mut files = Vec::new();
     let mut io_failed = false;
     for path in &paths {
@@ -57,12 +61,19 @@ pub fn run(args: FmtArgs) -> u8 {
     }
     let plural = |n: usize| if n == 1 { "file" } else { "files" };
     if args.check && changed > 0 {
-        reporter.note(&format!("{changed} {} would be reformatted (run `cvl fmt` to format)", plural(changed)));
+        reporter.note(&format!(
+            "{changed} {} would be reformatted (run `cvl fmt` to format)",
+            plural(changed)
+        ));
     } else if !args.check && changed > 0 {
         reporter.note(&format!("formatted {changed} {}", plural(changed)));
     }
     if refused > 0 {
-        reporter.note(&format!("{refused} {} left as {} (see above)", plural(refused), if refused == 1 { "it was" } else { "they were" }));
+        reporter.note(&format!(
+            "{refused} {} left as {} (see above)",
+            plural(refused),
+            if refused == 1 { "it was" } else { "they were" }
+        ));
     }
     if io_failed {
         EXIT_USAGE
@@ -76,20 +87,26 @@ pub fn run(args: FmtArgs) -> u8 {
 /// The `.cvl` files a PATH names: the file itself, or every `.cvl` file under a folder (hidden
 /// folders skipped), sorted.
 fn cvl_files(path: &Path) -> Result<Vec<PathBuf>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut out = Vec::new();
     let mut folders = vec![path.to_path_buf()];
     while let Some(folder) = folders.pop() {
-        let entries = std::fs::read_dir(&folder).map_err(|e| format!("cannot read `{}`: {e}", folder.display()))?;
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|e| format!("cannot read `{}`: {e}", folder.display()))?;
         for entry in entries.flatten() {
             let entry_path = entry.path();
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
             match entry.file_type() {
                 Ok(kind) if kind.is_dir() && !hidden => folders.push(entry_path),
-                Ok(kind) if kind.is_file() && entry_path.extension().is_some_and(|e| e == "cvl") => out.push(entry_path),
+                Ok(kind)
+                    if kind.is_file() && entry_path.extension().is_some_and(|e| e == "cvl") =>
+                {
+                    out.push(entry_path)
+                }
                 _ => {}
             }
         }
@@ -140,7 +157,10 @@ fn format_file(file: &Path, check: bool, reporter: &Reporter) -> Outcome {
 
 /// Writes `text` into a temporary file beside `file`, then renames it over `file`.
 fn write_atomically(file: &Path, text: &str) -> std::io::Result<()> {
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temp = file.with_file_name(format!(".{name}.cvl-fmt-{}", std::process::id()));
     std::fs::write(&temp, text)?;
     if let Ok(meta) = std::fs::metadata(file) {
@@ -156,7 +176,10 @@ mod tests {
     use super::*;
 
     fn args(paths: &[&Path], check: bool) -> FmtArgs {
-        FmtArgs { paths: paths.iter().map(|p| p.to_path_buf()).collect(), check }
+        FmtArgs {
+            paths: paths.iter().map(|p| p.to_path_buf()).collect(),
+            check,
+        }
     }
 
     #[test]
@@ -171,13 +194,26 @@ mod tests {
         std::fs::write(root.join(".hidden/x.cvl"), "let   c=3").unwrap();
         std::fs::write(root.join("notes.txt"), "let   d=3").unwrap();
 
-        assert_eq!(cvl_files(root).unwrap(), vec![root.join("lib/net.cvl"), root.join("main.cvl")]);
+        assert_eq!(
+            cvl_files(root).unwrap(),
+            vec![root.join("lib/net.cvl"), root.join("main.cvl")]
+        );
         assert_eq!(run(args(&[root], true)), EXIT_SOURCE_ERRORS);
-        assert_eq!(std::fs::read_to_string(root.join("main.cvl")).unwrap(), messy, "--check writes nothing");
+        assert_eq!(
+            std::fs::read_to_string(root.join("main.cvl")).unwrap(),
+            messy,
+            "--check writes nothing"
+        );
 
         assert_eq!(run(args(&[root], false)), 0);
-        assert_eq!(std::fs::read_to_string(root.join("main.cvl")).unwrap(), "// keep me\nlet a = { x: 1 } // and me\n");
-        assert_eq!(std::fs::read_to_string(root.join(".hidden/x.cvl")).unwrap(), "let   c=3");
+        assert_eq!(
+            std::fs::read_to_string(root.join("main.cvl")).unwrap(),
+            "// keep me\nlet a = { x: 1 } // and me\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join(".hidden/x.cvl")).unwrap(),
+            "let   c=3"
+        );
         assert_eq!(run(args(&[root], true)), 0, "formatted files pass --check");
     }
 
@@ -188,6 +224,9 @@ mod tests {
         std::fs::write(&file, "let a = {\n").unwrap();
         assert_eq!(run(args(&[&file], false)), EXIT_SOURCE_ERRORS);
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "let a = {\n");
-        assert_eq!(run(args(&[&dir.path().join("missing.cvl")], false)), EXIT_USAGE);
+        assert_eq!(
+            run(args(&[&dir.path().join("missing.cvl")], false)),
+            EXIT_USAGE
+        );
     }
 }
