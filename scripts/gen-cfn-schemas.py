@@ -64,9 +64,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(`\"'*])")
 
 
 def one_line(text: object) -> str | None:
-    """The first paragraph of a description, markdown links stripped,
-    cut to whole sentences (or words, with an ellipsis) of at most DOC_MAX
-    characters."""
+    """The first sentence of a description, markdown links and HTML
+    stripped, cut to whole words (with an ellipsis) when it is longer than
+    DOC_MAX characters."""
     if not isinstance(text, str):
         return None
     if _HTML_TAG.search(text):
@@ -92,17 +92,11 @@ def one_line(text: object) -> str | None:
     line = " ".join(" ".join(para).split())
     if not line:
         return None
+    # One sentence: what a hover shows in a line. Every further sentence of every description
+    # would add about 65 KB to the playground's gzipped wasm (docs/performance.md, "Playground").
+    line = _SENTENCE_END.split(line)[0]
     if len(line) <= DOC_MAX:
         return line
-    sentences = _SENTENCE_END.split(line)
-    out = ""
-    for sentence in sentences:
-        cand = f"{out} {sentence}" if out else sentence
-        if len(cand) > DOC_MAX:
-            break
-        out = cand
-    if out:
-        return out
     cut = line[: DOC_MAX - 1]
     if " " in cut:
         cut = cut[: cut.rindex(" ")]

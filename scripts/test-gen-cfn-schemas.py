@@ -131,6 +131,8 @@ def test_one_line() -> None:
     assert len(f(long)) <= gen.DOC_MAX and f(long).endswith("\u2026")
     two = "A" * 100 + ". " + "B" * 100 + "."
     assert f(two) == "A" * 100 + "."
+    assert f("Short one. Short two.") == "Short one."
+    assert f("Uses e.g. a dot inside. Then more.") == "Uses e.g. a dot inside."
 
 
 def test_type_grammar() -> None:
