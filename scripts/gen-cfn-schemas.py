@@ -559,6 +559,98 @@ def deflate(raw: bytes) -> bytes:
     return out
 
 
+# The resource types that the standard library declares (stdlib/*.cvl, 2026-11-22): most projects
+# use mostly these. They fill the first blocks, so that a build inflates a few blocks rather than
+# the first half of a block for each type it checks: canvalo inflates 284 KB instead of 656 KB,
+# for 1 KB more data. A type missing from the list only costs speed, never correctness.
+COMMON_TYPES = frozenset((
+    "AWS::ApiGateway::Account",
+    "AWS::ApiGateway::Authorizer",
+    "AWS::ApiGateway::Deployment",
+    "AWS::ApiGateway::GatewayResponse",
+    "AWS::ApiGateway::Method",
+    "AWS::ApiGateway::Model",
+    "AWS::ApiGateway::RequestValidator",
+    "AWS::ApiGateway::Resource",
+    "AWS::ApiGateway::RestApi",
+    "AWS::ApiGateway::Stage",
+    "AWS::ApiGateway::UsagePlan",
+    "AWS::ApiGatewayV2::Api",
+    "AWS::ApiGatewayV2::Authorizer",
+    "AWS::ApiGatewayV2::Deployment",
+    "AWS::ApiGatewayV2::Integration",
+    "AWS::ApiGatewayV2::Route",
+    "AWS::ApiGatewayV2::Stage",
+    "AWS::ApplicationAutoScaling::ScalableTarget",
+    "AWS::ApplicationAutoScaling::ScalingPolicy",
+    "AWS::CloudFront::CachePolicy",
+    "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::MonitoringSubscription",
+    "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudFront::ResponseHeadersPolicy",
+    "AWS::CloudWatch::Alarm",
+    "AWS::CloudWatch::Dashboard",
+    "AWS::CodeBuild::Project",
+    "AWS::CodePipeline::Pipeline",
+    "AWS::CodeStarConnections::Connection",
+    "AWS::CodeStarNotifications::NotificationRule",
+    "AWS::Cognito::IdentityPool",
+    "AWS::Cognito::IdentityPoolPrincipalTag",
+    "AWS::Cognito::IdentityPoolRoleAttachment",
+    "AWS::Cognito::UserPool",
+    "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPoolGroup",
+    "AWS::DynamoDB::Table",
+    "AWS::EC2::EIP",
+    "AWS::EC2::FlowLog",
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::Route",
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::VPC",
+    "AWS::EC2::VPCEndpoint",
+    "AWS::EC2::VPCGatewayAttachment",
+    "AWS::ECR::Repository",
+    "AWS::ECS::Cluster",
+    "AWS::ECS::Service",
+    "AWS::ECS::TaskDefinition",
+    "AWS::EFS::AccessPoint",
+    "AWS::EFS::FileSystem",
+    "AWS::EFS::MountTarget",
+    "AWS::ElasticLoadBalancingV2::Listener",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    "AWS::ElasticLoadBalancingV2::TargetGroup",
+    "AWS::IAM::Policy",
+    "AWS::IAM::Role",
+    "AWS::KMS::Key",
+    "AWS::Lambda::Function",
+    "AWS::Lambda::Permission",
+    "AWS::Logs::LogGroup",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBProxy",
+    "AWS::RDS::DBProxyTargetGroup",
+    "AWS::RDS::DBSubnetGroup",
+    "AWS::S3::Bucket",
+    "AWS::S3::BucketPolicy",
+    "AWS::SNS::Subscription",
+    "AWS::SNS::Topic",
+    "AWS::SNS::TopicPolicy",
+    "AWS::SecretsManager::RotationSchedule",
+    "AWS::SecretsManager::Secret",
+    "AWS::SecretsManager::SecretTargetAttachment",
+))
+
+
+def layout_order(entries: dict[str, dict]) -> list[str]:
+    """The order of the types in the blocks: COMMON_TYPES first, then the rest; each by name."""
+    return sorted(entries, key=lambda name: (name not in COMMON_TYPES, name))
+
+
 def write(out: Path, entries: dict[str, dict], schema_date: str) -> dict[str, int]:
     """Write the data file, its index and the NOTICE; return sizes.
 
@@ -571,22 +663,27 @@ def write(out: Path, entries: dict[str, dict], schema_date: str) -> dict[str, in
       then the blob: one raw-deflate stream per block.
     A block holds the compact JSON of consecutive types (at least
     BLOCK_TARGET bytes, except the last), so looking a type up inflates at
-    most one block, and only up to the end of that type.
+    most one block, and only up to the end of that type. The types of
+    COMMON_TYPES fill the first blocks (see layout_order), the others follow
+    by name.
     """
     out.mkdir(parents=True, exist_ok=True)
-    names = sorted(entries)
     blocks: list[list[bytes]] = [[]]
     block_len = 0
-    type_table, index_lines, raw_total = [], [], 0
-    for name in names:
+    placed: dict[str, tuple[int, int, bytes]] = {}
+    for name in layout_order(entries):
         raw = encode(entries[name])
         if block_len >= BLOCK_TARGET:
             blocks.append([])
             block_len = 0
-        nb = name.encode()
-        type_table.append(struct.pack("<H", len(nb)) + nb + struct.pack("<HII", len(blocks) - 1, block_len, len(raw)))
+        placed[name] = (len(blocks) - 1, block_len, raw)
         blocks[-1].append(raw)
         block_len += len(raw)
+    type_table, index_lines, raw_total = [], [], 0
+    for name in sorted(entries):
+        block, offset, raw = placed[name]
+        nb = name.encode()
+        type_table.append(struct.pack("<H", len(nb)) + nb + struct.pack("<HII", block, offset, len(raw)))
         raw_total += len(raw)
         index_lines.append(f"{name}\t{len(raw)}\t{hashlib.sha256(raw).hexdigest()[:16]}\n")
     block_table, streams, offset = [], [], 0
@@ -598,7 +695,7 @@ def write(out: Path, entries: dict[str, dict], schema_date: str) -> dict[str, in
         offset += len(z)
     data = (
         MAGIC
-        + struct.pack("<II", len(names), len(blocks))
+        + struct.pack("<II", len(entries), len(blocks))
         + b"".join(block_table)
         + b"".join(type_table)
         + b"".join(streams)
@@ -611,10 +708,10 @@ def write(out: Path, entries: dict[str, dict], schema_date: str) -> dict[str, in
     (out / NOTICE_FILE).write_text(
         f"Derived from the CloudFormation resource provider schemas bundled with "
         f"cfn-lint {CFN_LINT_VERSION} (MIT-0), schema_date {schema_date}.\n"
-        f"Region {REGION}: {len(names)} resource types. "
+        f"Region {REGION}: {len(entries)} resource types. "
         f"Generated by scripts/gen-cfn-schemas.py (deflate: zopfli {zopfli.__version__}, {ZOPFLI_ITERATIONS} iterations); see docs/schemas.md.\n"
     )
-    return {"types": len(names), "blocks": len(blocks), "json_bytes": raw_total, "file_bytes": len(data)}
+    return {"types": len(entries), "blocks": len(blocks), "json_bytes": raw_total, "file_bytes": len(data)}
 
 
 def main(argv: list[str] | None = None) -> int:
