@@ -169,25 +169,13 @@ impl CvlDb {
             }
             let file = match self.file(&path) {
                 Some(file) => file,
-                None => {
-                    let text = match path
-                        .strip_prefix("std/")
-                        .and_then(|p| p.strip_suffix(".cvl"))
-                    {
-                        Some(name) => loader
-                            .load_std(name)
-                            .or_else(|| crate::stdlib::module(name).map(String::from))
-                            .ok_or_else(|| format!("no module `{name}`")),
-                        None => loader.load(&path),
-                    };
-                    match text {
-                        Ok(text) => self.set_file(&path, text),
-                        Err(_) => {
-                            missing.push(path);
-                            continue;
-                        }
+                None => match load_text(loader, &path) {
+                    Ok(text) => self.set_file(&path, text),
+                    Err(_) => {
+                        missing.push(path);
+                        continue;
                     }
-                }
+                },
             };
             let parsed = parse(self, file);
             for item in &parsed.ast.items {
@@ -199,6 +187,21 @@ impl CvlDb {
             }
         }
         missing
+    }
+}
+
+/// The text of file `path` from the loader; standard-library modules (`std/vpc.cvl`) come from
+/// the compiler itself unless the loader overrides them.
+pub fn load_text(loader: &dyn Loader, path: &str) -> Result<String, String> {
+    match path
+        .strip_prefix("std/")
+        .and_then(|p| p.strip_suffix(".cvl"))
+    {
+        Some(name) => loader
+            .load_std(name)
+            .or_else(|| crate::stdlib::module(name).map(String::from))
+            .ok_or_else(|| format!("no module `{name}`")),
+        None => loader.load(path),
     }
 }
 
@@ -592,19 +595,30 @@ fn missing_entry(entry: &str) -> Diagnostic {
 }
 
 pub fn build(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> BuildResult {
-    let mut db = CvlDb::new();
+    build_in(&mut CvlDb::new(), loader, entry, params)
+}
+
+/// [`build`] in a database that may already hold the project (a [`crate::session::Session`]):
+/// files already there are not loaded again.
+pub fn build_in(
+    db: &mut CvlDb,
+    loader: &dyn Loader,
+    entry: &str,
+    params: &[(String, String)],
+) -> BuildResult {
     db.load_project(loader, entry);
+    let db = &*db;
     if db.file(entry).is_none() {
         return BuildResult {
             output: None,
             diagnostics: vec![missing_entry(entry)],
-            sources: sources(&db, params),
+            sources: sources(db, params),
         };
     }
-    let request = BuildRequest::new(&db, entry.to_string(), params.to_vec());
-    // a one-shot build: take the result out of the database instead of copying it
-    let sources = sources(&db, params);
-    let outcome = evaluate_uncached(&db, request);
+    let request = BuildRequest::new(db, entry.to_string(), params.to_vec());
+    // take the result out of the database instead of copying it out of a memo
+    let sources = sources(db, params);
+    let outcome = evaluate_uncached(db, request);
     BuildResult {
         output: outcome.output,
         diagnostics: outcome.diagnostics,

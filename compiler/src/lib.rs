@@ -19,6 +19,7 @@ pub mod ide;
 pub mod loader;
 pub mod policy;
 pub mod project;
+pub mod session;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
@@ -30,4 +31,5 @@ pub use project::{
     BuildOutput, BuildResult, CheckResult, ParamInfo, ParamsResult, ResourceOrigin, SourcePlace,
     StackTemplate, build, check, params,
 };
+pub use session::Session;
 pub use source::{LineIndex, Span};

@@ -6,7 +6,8 @@
 //!   (project-relative `/`-separated paths), `params_json` is `{"env": "gamma"}` (or empty).
 //!   Returns `{"stacks": [{"name", "template"}], "manifest": "<text>" | null, "graph": {...} |
 //!   null, "diagnostics": [...]}`; `graph` is the resource graph with where each resource is
-//!   declared ([`graph::graph_json`]).
+//!   declared ([`graph::graph_json`]). Compiles share one database (`cvl::Session`): a compile
+//!   after an edit parses and checks again only the files whose text changed.
 //! - `params(files_json, entry)`: `{"params": [{"name", "type", "allowed", "default", "doc"}],
 //!   "diagnostics": [...]}`.
 //! - `to_yaml(json_text)`: a template as YAML, as `cvl build --format yaml` writes it.
@@ -25,6 +26,8 @@ mod graph;
 mod ide;
 mod positions;
 
+use std::cell::RefCell;
+
 use cvl::{Diagnostic, LineIndex, MemoryLoader};
 use positions::utf16_offset;
 use serde_json::{Value, json};
@@ -32,6 +35,13 @@ use wasm_bindgen::prelude::*;
 
 /// The entry file of a project the page sends.
 pub const ENTRY: &str = "main.cvl";
+
+thread_local! {
+    /// The compiler's database, kept from compile to compile: a compile after an edit parses
+    /// and checks again only the files whose text changed (the standard library is parsed
+    /// once). Every result equals a fresh build's (`cvl::Session`).
+    static SESSION: RefCell<cvl::Session> = RefCell::new(cvl::Session::new());
+}
 
 /// File id to text, as the compiler's results carry them.
 type Sources<'a> = dyn Fn(&str) -> Option<String> + 'a;
@@ -46,7 +56,7 @@ pub fn compile(files_json: &str, entry: &str, params_json: &str) -> String {
                 .to_string();
         }
     };
-    let result = cvl::build(&loader, entry, &params);
+    let result = SESSION.with(|session| session.borrow_mut().build(&loader, entry, &params));
     let sources = |file: &str| result.sources.get(file).cloned();
     let diagnostics: Vec<Value> = result
         .diagnostics
