@@ -5,12 +5,15 @@
 //! `format.rs` is the formatter: the printer's layout with the source's `//` comments kept.
 
 pub mod ast;
+mod fast;
 pub mod format;
 mod literal;
 pub mod parser;
 pub mod print;
 mod scan;
 
+#[cfg(test)]
+mod fast_tests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
