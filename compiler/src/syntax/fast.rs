@@ -392,7 +392,7 @@ impl Fast<'_> {
                     ItemKind::Check(ast::Check { condition, message })
                 }
                 "tags" => ItemKind::Tags(p.expr(false)?),
-                "if" => return p.if_decl(start).map(|(kind, levels)| (kind, levels + 1)),
+                "if" => return p.if_decl().map(|(kind, levels)| (kind, levels + 1)),
                 "for" => {
                     let var = p.ident()?;
                     p.expect_keyword("in")?;
@@ -593,7 +593,7 @@ impl Fast<'_> {
 
     /// After `if` among declarations: the condition, the items, `else if` chain and `else`.
     /// Returns the levels the chain adds (as the builder counts them).
-    fn if_decl(&mut self, _start: usize) -> Option<(ItemKind, usize)> {
+    fn if_decl(&mut self) -> Option<(ItemKind, usize)> {
         let condition = self.expr(true)?;
         let then_items = self.decl_block()?;
         let mut chain = Vec::new();
@@ -736,7 +736,7 @@ impl Fast<'_> {
         let bracket = if word == "fn" { b'(' } else { b'<' };
         if (word == "fn" || word == "map") && self.followed_by(start + word.len(), bracket) {
             return if word == "fn" {
-                self.fn_type(start)
+                self.fn_type()
             } else {
                 self.take(3);
                 self.expect(b'<')?;
@@ -802,7 +802,7 @@ impl Fast<'_> {
     }
 
     /// `fn(A) -> fn(B) -> C`: heads, then the result type, nested from the right.
-    fn fn_type(&mut self, _start: usize) -> Option<TypeExpr> {
+    fn fn_type(&mut self) -> Option<TypeExpr> {
         self.nest(|p| {
             let mut heads = Vec::new();
             while p.at_keyword("fn") && p.followed_by(p.pos + 2, b'(') {

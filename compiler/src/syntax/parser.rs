@@ -10,6 +10,9 @@
 //!    error is reported and parsing resumes at the next line whose first token is a declaration
 //!    keyword or `///`, so that one broken declaration does not hide the rest. Closing brackets
 //!    left over from the broken declaration are skipped silently.
+//!    Each declaration is first tried on the hand-written fast path (`fast.rs`), which takes
+//!    it only when it parses cleanly to exactly the tree of steps 2-3 with no diagnostic;
+//!    otherwise pest parses it (pest stays the grammar and the error path).
 //! 3. Each declaration's pairs become [`ast::Item`]s. Errors found here (invalid escapes,
 //!    integer overflow, `${}` where a plain string is required) are reported and the declaration
 //!    is kept; a tree deeper than [`MAX_TREE_DEPTH`] (long operator chains count) drops it.
