@@ -101,6 +101,15 @@ fn examples_and_stdlib_parse_entirely_on_the_fast_path() {
     assert!(declarations > 100, "only {declarations} declarations");
 }
 
+/// Files with Windows line endings take the fast path too (the language server sees them).
+#[test]
+fn crlf_sources_parse_on_the_fast_path() {
+    for (path, text) in cvl_files("examples").into_iter().chain(cvl_files("stdlib")) {
+        let crlf = text.replace('\n', "\r\n");
+        assert_eq!(same_as_pest(&crlf), 0, "{} with CRLF", path.display());
+    }
+}
+
 #[test]
 fn every_cvl_file_and_fuzz_input_parses_the_same() {
     let mut count = 0;

@@ -9,6 +9,9 @@ use super::super::literal::{self, Piece};
 use super::{Fast, is_ident_char, is_keyword};
 use crate::source::Span;
 
+/// The parts of a comprehension head: index variable, variable, iterable, condition.
+type ForHead = (Option<Ident>, Ident, Expr, Option<Expr>);
+
 /// A binary operator of the flat operator sequence.
 #[derive(Clone, Copy)]
 enum Infix {
@@ -425,8 +428,7 @@ impl Fast<'_> {
     }
 
     /// `x in xs if cond` or `i, x in xs`, after `for`.
-    #[allow(clippy::type_complexity)]
-    fn for_head(&mut self) -> Option<(Option<Ident>, Ident, Expr, Option<Expr>)> {
+    fn for_head(&mut self) -> Option<ForHead> {
         let first = self.ident()?;
         let (index_var, var) = if self.eat(b',') {
             (Some(first), self.ident()?)
