@@ -10,6 +10,9 @@
 //!    error is reported and parsing resumes at the next line whose first token is a declaration
 //!    keyword or `///`, so that one broken declaration does not hide the rest. Closing brackets
 //!    left over from the broken declaration are skipped silently.
+//!    Each declaration is first tried on the hand-written fast path (`fast.rs`), which takes
+//!    it only when it parses cleanly to exactly the tree of steps 2-3 with no diagnostic;
+//!    otherwise pest parses it (pest stays the grammar and the error path).
 //! 3. Each declaration's pairs become [`ast::Item`]s. Errors found here (invalid escapes,
 //!    integer overflow, `${}` where a plain string is required) are reported and the declaration
 //!    is kept; a tree deeper than [`MAX_TREE_DEPTH`] (long operator chains count) drops it.
@@ -49,6 +52,7 @@ use super::ast::{
     self, BinaryOp, Comprehension, Expr, ExprKind, Ident, Item, ItemKind, MapComprehension,
     MatchArm, Pattern, RecordEntry, StrPart, TypeExpr, TypeExprKind, UnaryOp,
 };
+use super::fast;
 use super::literal::{self, Piece};
 use super::scan::{self, Scan};
 use crate::diagnostic::{Code, Diagnostic};
@@ -104,6 +108,18 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// diagnostics, and the declarations that did parse are kept (recovery at top-level
 /// declarations).
 pub fn parse_file(file: &str, text: &str) -> (ast::File, Vec<Diagnostic>) {
+    let (tree, diagnostics, _) = parse_file_with(file, text, true);
+    (tree, diagnostics)
+}
+
+/// Parses one file, with the hand-written fast path of `fast.rs` tried first on each
+/// declaration when `fast` (pest alone otherwise: the reference the tests compare against).
+/// Also returns how many declarations the fast path left to pest.
+pub(super) fn parse_file_with(
+    file: &str,
+    text: &str,
+    fast: bool,
+) -> (ast::File, Vec<Diagnostic>, usize) {
     FileParser {
         file,
         text,
@@ -111,6 +127,8 @@ pub fn parse_file(file: &str, text: &str) -> (ast::File, Vec<Diagnostic>) {
         items: Vec::new(),
         diagnostics: Vec::new(),
         had_error: false,
+        fast,
+        fallbacks: 0,
     }
     .run()
 }
@@ -126,10 +144,14 @@ struct FileParser<'t> {
     diagnostics: Vec<Diagnostic>,
     /// A syntax error was reported: leftover closing brackets may follow.
     had_error: bool,
+    /// Whether to try the fast path (`fast.rs`) before pest on each declaration.
+    fast: bool,
+    /// How many declarations the fast path left to pest.
+    fallbacks: usize,
 }
 
 impl FileParser<'_> {
-    fn run(mut self) -> (ast::File, Vec<Diagnostic>) {
+    fn run(mut self) -> (ast::File, Vec<Diagnostic>, usize) {
         for &(start, _) in &self.scan.too_deep {
             let ((from, to), _) = scan::token_at(self.text, start);
             self.diagnostics.push(Diagnostic::error(
@@ -156,7 +178,8 @@ impl FileParser<'_> {
                 pos = self.declaration(pos);
             }
         }
-        (ast::File { items: self.items }, self.diagnostics)
+        let tree = ast::File { items: self.items };
+        (tree, self.diagnostics, self.fallbacks)
     }
 
     /// Parses the declaration at `start`; returns where to continue.
@@ -165,6 +188,13 @@ impl FileParser<'_> {
             .scan
             .next_too_deep(start)
             .map_or(self.text.len(), |(deep, _)| deep);
+        if self.fast {
+            if let Some((item, end)) = fast::parse_decl(self.text, start, limit) {
+                self.items.push(item);
+                return end;
+            }
+            self.fallbacks += 1;
+        }
         match Grammar::parse(Rule::top_decl, &self.text[start..limit]) {
             Ok(pairs) => {
                 let decl = pairs.flatten().find(|pair| pair.as_rule() == Rule::decl);

@@ -640,12 +640,12 @@ fn item() -> impl Strategy<Value = Item> {
     })
 }
 
-fn file() -> impl Strategy<Value = File> {
+pub(super) fn file() -> impl Strategy<Value = File> {
     prop::collection::vec(item(), 0..5).prop_map(|items| File { items })
 }
 
 /// Text made of cvl tokens, so that it gets further into the grammar than random characters.
-fn token_soup() -> impl Strategy<Value = String> {
+pub(super) fn token_soup() -> impl Strategy<Value = String> {
     let token = prop::sample::select(vec![
         "let",
         "param",
