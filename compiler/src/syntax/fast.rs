@@ -60,9 +60,9 @@ pub(super) fn parse_decl(text: &str, start: usize, limit: usize) -> Option<(Item
     Some((item, parser.pos))
 }
 
-/// Whether trivia holds a `\r` that is not followed by `\n`: pest ends a `//` comment there
-/// but the file parser's trivia skipping (`scan::skip_trivia`) does not, so the two could
-/// resume at different places after the declaration.
+/// Whether trivia holds a `\r` that is not followed by `\n` (old Mac line endings): rare enough
+/// to leave to pest, which is what the fast path is checked against. (`scan::skip_trivia` used
+/// to run a `//` comment past a lone `\r`, where pest ends it.)
 fn has_lone_cr(trivia: &[u8]) -> bool {
     trivia
         .iter()

@@ -127,7 +127,7 @@ pub fn skip_trivia(text: &str, mut offset: usize) -> usize {
         let trimmed = rest.trim_start_matches([' ', '\t', '\n', '\r', '\u{feff}']);
         offset += rest.len() - trimmed.len();
         if trimmed.starts_with("//") && !is_doc_comment(trimmed) {
-            offset += trimmed.find('\n').unwrap_or(trimmed.len());
+            offset += trimmed.find(['\n', '\r']).unwrap_or(trimmed.len());
         } else {
             return offset;
         }
@@ -241,7 +241,7 @@ impl Scanner<'_> {
         match byte {
             b'\n' => self.newline(),
             b'/' if self.at(self.pos + 1) == b'/' => {
-                while self.pos < self.bytes.len() && self.at(self.pos) != b'\n' {
+                while self.pos < self.bytes.len() && !matches!(self.at(self.pos), b'\n' | b'\r') {
                     self.pos += 1;
                 }
             }

@@ -999,3 +999,18 @@ fn prints_multi_line_strings_triple_quoted() {
     let pinned = print_file(&parse_ok("let b = \"  x\\n  y\""));
     assert_eq!(pinned, "let b = \"\"\"\n  \\u{20} x\n    y\"\"\"\n");
 }
+
+#[test]
+fn a_comment_ends_at_a_lone_carriage_return() {
+    // Old Mac line endings: pest's NEWLINE is `\n`, `\r\n` or `\r`, and so is the file loop's.
+    let file = parse_ok("// one\rlet a = 1\r// two\rlet b = 2\r");
+    let names: Vec<&str> = file
+        .items
+        .iter()
+        .filter_map(|item| match &item.kind {
+            ItemKind::Let(l) => Some(l.name.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, ["a", "b"]);
+}
