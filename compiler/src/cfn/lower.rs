@@ -55,9 +55,11 @@ struct Lowering<'i, 'a> {
     /// the stack, so they are converted once.
     stack_tags: Option<Rc<StackTags>>,
     /// How each resource type takes its tags, looked up in the schemas once per type.
-    tag_formats: FxIndexMap<String, Option<facts::TagsFormat>>,
+    tag_formats: FxIndexMap<String, Option<Rc<facts::TagsFormat>>>,
     /// Scratch space for the properties of the resource being written.
     props: Props,
+    /// Bytes per resource of the last template written, to size the next one's text.
+    bytes_per_resource: usize,
 }
 
 /// A stack's template as lowering leaves it until every stack is lowered: the text up to its
@@ -109,6 +111,7 @@ pub fn lower(
         stack_tags: None,
         tag_formats: FxIndexMap::default(),
         props: Props::default(),
+        bytes_per_resource: 0,
     };
     let stack_count = lowering.interp.stacks.len();
     let mut lowered: Vec<Option<Lowered>> = Vec::with_capacity(stack_count);
@@ -216,6 +219,16 @@ fn export_prefix(
     prefix
 }
 
+/// `"Transform": "AWS::SecretsManager-2020-07-23"` as a member of the template after others.
+fn transform_member() -> String {
+    let mut text = String::from(",\n");
+    crate::cfn::json_text::indent(1, &mut text);
+    write_str("Transform", &mut text);
+    text.push_str(": ");
+    write_str("AWS::SecretsManager-2020-07-23", &mut text);
+    text
+}
+
 /// The export names of a stack for the manifest: those its outputs declare, then its
 /// automatic exports (`automatic`) that are not among them.
 fn all_exports<'n>(
@@ -294,7 +307,26 @@ impl<'i, 'a> Lowering<'i, 'a> {
             ));
             return Err(Abort);
         }
-        let (resources, needs_rotation_transform, mut failed) = self.resources_text(stack);
+        let mut text = String::with_capacity(self.text_size_hint(resource_count));
+        let mut top = Seq::object(&mut text, 0);
+        top.field(&mut text, "AWSTemplateFormatVersion");
+        write_str("2010-09-09", &mut text);
+        top.field(&mut text, "Description");
+        write_str(&description, &mut text);
+        let parameter_names: Vec<String> = parameters.keys().cloned().collect();
+        if !parameters.is_empty() {
+            top.field(&mut text, "Parameters");
+            write_value(&Json::Object(parameters), top.inner(), &mut text);
+        }
+        let transform_at = text.len();
+        top.field(&mut text, "Resources");
+        let (needs_rotation_transform, mut failed) = self.write_resources(stack, &mut text);
+        // Secrets Manager's hosted rotation functions are created by a macro the template
+        // must name; add it when a rotation schedule uses one.
+        if needs_rotation_transform {
+            text.insert_str(transform_at, &transform_member());
+        }
+        self.learn_text_size(resource_count, text.len());
         let mut outputs = Map::new();
         for index in 0..self.interp.stacks[stack].outputs.len() {
             match self.output(stack, index) {
@@ -323,25 +355,6 @@ impl<'i, 'a> Lowering<'i, 'a> {
         if failed {
             return Err(Abort);
         }
-        let mut text = String::with_capacity(resources.len() + 1024);
-        let mut top = Seq::object(&mut text, 0);
-        top.field(&mut text, "AWSTemplateFormatVersion");
-        write_str("2010-09-09", &mut text);
-        top.field(&mut text, "Description");
-        write_str(&description, &mut text);
-        let parameter_names: Vec<String> = parameters.keys().cloned().collect();
-        if !parameters.is_empty() {
-            top.field(&mut text, "Parameters");
-            write_value(&Json::Object(parameters), top.inner(), &mut text);
-        }
-        // Secrets Manager's hosted rotation functions are created by a macro the template
-        // must name; add it when a rotation schedule uses one.
-        if needs_rotation_transform {
-            top.field(&mut text, "Transform");
-            write_str("AWS::SecretsManager-2020-07-23", &mut text);
-        }
-        top.field(&mut text, "Resources");
-        text.push_str(&resources);
         Ok(Lowered {
             text,
             top,
@@ -351,26 +364,43 @@ impl<'i, 'a> Lowering<'i, 'a> {
         })
     }
 
-    /// The stack's `Resources` object as text (at depth 1), whether a resource needs the
-    /// Secrets Manager transform, and whether any resource failed (each failure is reported).
-    fn resources_text(&mut self, stack: usize) -> (String, bool, bool) {
+    /// What to reserve for the text of a template of `resources` resources: as many bytes
+    /// per resource as the templates lowered so far took, so that the text is not copied as
+    /// it grows.
+    fn text_size_hint(&self, resources: usize) -> usize {
+        resources
+            .saturating_mul(self.bytes_per_resource.max(256))
+            .saturating_add(1024)
+            .min(2 * MAX_BODY_BYTES)
+    }
+
+    /// Remembers how many bytes per resource a template took.
+    fn learn_text_size(&mut self, resources: usize, bytes: usize) {
+        if resources > 0 {
+            self.bytes_per_resource = bytes / resources + 1;
+        }
+    }
+
+    /// Writes the stack's `Resources` object (at depth 1) into `text`. Returns whether a
+    /// resource needs the Secrets Manager transform, and whether any resource failed (each
+    /// failure is reported).
+    fn write_resources(&mut self, stack: usize, text: &mut String) -> (bool, bool) {
         let tags = self.interp.stacks[stack].tag_values.clone();
-        let mut text = String::new();
-        let mut seq = Seq::object(&mut text, 1);
+        let mut seq = Seq::object(text, 1);
         let (mut needs_transform, mut failed) = (false, false);
         for place in 0..self.interp.stacks[stack].resources.len() {
             let Some((logical_id, &index)) = self.interp.stacks[stack].resources.get_index(place)
             else {
                 break;
             };
-            seq.field(&mut text, logical_id);
-            match self.write_resource(index, tags.as_ref(), &mut text) {
+            seq.field(text, logical_id);
+            match self.write_resource(index, tags.as_ref(), text) {
                 Ok(needs) => needs_transform |= needs,
                 Err(Abort) => failed = true,
             }
         }
-        seq.end(&mut text);
-        (text, needs_transform, failed)
+        seq.end(text);
+        (needs_transform, failed)
     }
 
     /// The template parameters of a stack (its `param`s).

@@ -78,7 +78,7 @@ mod tests {
         let ids: usize = output
             .stacks
             .iter()
-            .map(|s| s.template["Resources"].as_object().map_or(0, |r| r.len()))
+            .map(|s| s.template()["Resources"].as_object().map_or(0, |r| r.len()))
             .sum();
         assert_eq!(output.origins.len(), ids);
     }

@@ -76,11 +76,11 @@ impl Lowering<'_, '_> {
     }
 
     /// How a resource type takes its tags, looked up in the schemas once per type.
-    pub(super) fn tags_format(&mut self, type_name: &str) -> Option<TagsFormat> {
+    pub(super) fn tags_format(&mut self, type_name: &str) -> Option<Rc<TagsFormat>> {
         if let Some(format) = self.tag_formats.get(type_name) {
             return format.clone();
         }
-        let format = crate::cfn::facts::tags_format(type_name);
+        let format = crate::cfn::facts::tags_format(type_name).map(Rc::new);
         self.tag_formats
             .insert(type_name.to_string(), format.clone());
         format
