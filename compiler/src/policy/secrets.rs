@@ -31,6 +31,17 @@ const SECRET_ENDINGS: [&str; 11] = [
 /// It runs on every property key of every resource, so it compares from the end without
 /// allocating: the key's ASCII letters and digits, lower-cased, read backwards.
 pub fn is_secret_name(name: &str) -> bool {
+    // the last letter or digit rules out most names at once
+    let Some(last) = name.bytes().rev().find(u8::is_ascii_alphanumeric) else {
+        return false;
+    };
+    let last = last.to_ascii_lowercase();
+    if !SECRET_ENDINGS
+        .iter()
+        .any(|ending| ending.as_bytes().last() == Some(&last))
+    {
+        return false;
+    }
     SECRET_ENDINGS.iter().any(|ending| {
         let mut normal = name
             .bytes()
@@ -53,6 +64,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for r in &cx.resources {
         let mut found = Vec::new();
         walk(r.props, &mut Vec::new(), &mut found, 0);
+        if found.is_empty() {
+            continue;
+        }
         let mut found: Vec<(Vec<Seg>, String)> = found
             .into_iter()
             .map(|(path, name)| (path.iter().copied().map(Step::to_seg).collect(), name))
@@ -141,8 +155,9 @@ fn walk<'v>(
     match value {
         Value::Record(fields) => {
             // a name/value pair: `{ Name: "DB_PASSWORD", Value: "..." }`
-            if let (Some(name), Some(v)) =
-                (get(value, "Name").and_then(as_str), get(value, "Value"))
+            if fields.len() >= 2
+                && let (Some(name), Some(v)) =
+                    (get(value, "Name").and_then(as_str), get(value, "Value"))
                 && is_secret_name(name)
                 && is_plain(v)
             {
@@ -152,8 +167,8 @@ fn walk<'v>(
             }
             for (key, field) in fields.iter() {
                 path.push(Step::Key(key));
-                // is_plain first: most values are not plain strings, and it is the cheaper test
-                if is_plain(field) && is_secret_name(key) {
+                // the name first: its last letter rules out most keys without reading the value
+                if is_secret_name(key) && is_plain(field) {
                     out.push((path.clone(), key.clone()));
                 } else {
                     walk(field, path, out, depth + 1);
