@@ -6,6 +6,8 @@
 
 mod resource_text;
 mod tags_text;
+#[cfg(test)]
+mod tests;
 mod value_text;
 
 use crate::cfn::facts;
@@ -376,8 +378,8 @@ impl<'i, 'a> Lowering<'i, 'a> {
 
     /// Remembers how many bytes per resource a template took.
     fn learn_text_size(&mut self, resources: usize, bytes: usize) {
-        if resources > 0 {
-            self.bytes_per_resource = bytes / resources + 1;
+        if let Some(per_resource) = bytes.checked_div(resources) {
+            self.bytes_per_resource = per_resource + 1;
         }
     }
 
