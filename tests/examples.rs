@@ -76,7 +76,14 @@ fn every_example_builds_for_every_env() {
             let mut snapshot = String::new();
             for stack in &output.stacks {
                 snapshot.push_str(&format!("----- {}.template.json\n", stack.name));
-                snapshot.push_str(&cvl::project::to_json_string(&stack.template));
+                // the tree read back from the text writes the same text
+                assert_eq!(
+                    cvl::project::to_json_string(&stack.template()),
+                    stack.text,
+                    "{name} {label}: {} does not read back",
+                    stack.name
+                );
+                snapshot.push_str(&stack.text);
             }
             snapshot.push_str("----- manifest.json\n");
             snapshot.push_str(&cvl::project::to_json_string(&output.manifest));

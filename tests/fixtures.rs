@@ -116,7 +116,7 @@ fn run_case(
     }
     for stack in &output.stacks {
         snapshot.push_str(&format!("----- CLOUDFORMATION {}\n", stack.name));
-        snapshot.push_str(&cvl::project::to_json_string(&stack.template));
+        snapshot.push_str(&stack.text);
     }
     snapshot.push_str("----- MANIFEST\n");
     snapshot.push_str(&cvl::project::to_json_string(&output.manifest));

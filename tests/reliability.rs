@@ -232,8 +232,8 @@ fn child_process_build() {
             .unwrap_or_else(|| panic!("{assignment:?} failed: {:?}", result.diagnostics));
         out.push_str(&format!("===== {assignment:?}\n"));
         for stack in &output.stacks {
-            out.push_str(&cvl::project::to_json_string(&stack.template));
-            out.push_str(&cvl::cfn::yaml::to_yaml_string(&stack.template));
+            out.push_str(&stack.text);
+            out.push_str(&cvl::cfn::yaml::to_yaml_string(&stack.template()));
         }
         out.push_str(&cvl::project::to_json_string(&output.manifest));
         for d in &result.diagnostics {

@@ -17,7 +17,7 @@ fn build(body: &str, imports: &str) -> Value {
         .map(|d| format!("{}: {} [{}]", d.file, d.message, d.code))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    result.output.expect("builds").stacks.remove(0).template
+    result.output.expect("builds").stacks.remove(0).template()
 }
 
 fn of_type<'t>(template: &'t Value, type_name: &str) -> Vec<(&'t String, &'t Value)> {

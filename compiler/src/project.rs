@@ -10,10 +10,31 @@ use serde::Serialize;
 pub struct StackTemplate {
     /// The stack's name as declared (`backend`); the file is `<name>.template.json`.
     pub name: String,
-    pub template: serde_json::Value,
-    /// `template` as the CLI writes it ([`to_json_string`]). Lowering serializes each template
-    /// anyway, to enforce CloudFormation's 1 MB limit; keeping the text spares a second pass.
+    /// The template as the CLI writes it: pretty JSON with a final newline, as
+    /// [`to_json_string`] writes its tree. Lowering writes this text directly.
     pub text: String,
+    /// How many resources the template declares.
+    pub resources: usize,
+}
+
+impl StackTemplate {
+    /// A stack's template from its tree (for tests and tools that build one).
+    pub fn from_tree(name: impl Into<String>, template: &serde_json::Value) -> StackTemplate {
+        StackTemplate {
+            name: name.into(),
+            text: to_json_string(template),
+            resources: template
+                .get("Resources")
+                .and_then(serde_json::Value::as_object)
+                .map_or(0, serde_json::Map::len),
+        }
+    }
+
+    /// The template as a tree, keys in order, parsed from [`StackTemplate::text`] (for the
+    /// YAML output, diffs, graphs; a build keeps no tree).
+    pub fn template(&self) -> serde_json::Value {
+        parse_json(&self.text)
+    }
 }
 
 /// What a successful build produces.
@@ -104,6 +125,15 @@ pub fn check(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> C
 /// The params of a project.
 pub fn params(loader: &dyn Loader, entry: &str) -> ParamsResult {
     crate::db::params(loader, entry)
+}
+
+/// JSON text that cvl wrote, as a tree: keys in order, no limit on nesting, floats read back
+/// exactly. `null` if the text is not JSON (it always is).
+pub(crate) fn parse_json(text: &str) -> serde_json::Value {
+    use serde::Deserialize as _;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    deserializer.disable_recursion_limit();
+    serde_json::Value::deserialize(&mut deserializer).unwrap_or(serde_json::Value::Null)
 }
 
 /// A template or manifest as the CLI writes it: pretty JSON, two-space indent, final newline.

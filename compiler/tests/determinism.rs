@@ -43,7 +43,7 @@ fn build(loader: &MemoryLoader) -> Vec<String> {
     output
         .stacks
         .iter()
-        .map(|s| to_json_string(&s.template))
+        .map(|s| s.text.clone())
         .chain([to_json_string(&output.manifest)])
         .collect()
 }

@@ -390,11 +390,9 @@ fn templates(text: &str) -> Result<Vec<String>, String> {
     let loader = MemoryLoader::new().with("main.cvl", text);
     let result = cvl::build(&loader, "main.cvl", &[]);
     match result.output {
-        Some(output) if result.diagnostics.is_empty() => Ok(output
-            .stacks
-            .iter()
-            .map(|s| cvl::project::to_json_string(&s.template))
-            .collect()),
+        Some(output) if result.diagnostics.is_empty() => {
+            Ok(output.stacks.iter().map(|s| s.text.clone()).collect())
+        }
         _ => Err(format!("{:#?}", result.diagnostics)),
     }
 }

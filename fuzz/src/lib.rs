@@ -160,8 +160,8 @@ pub fn build(data: &[u8]) {
             for stack in &output.stacks {
                 out.push_str(&stack.name);
                 out.push('\n');
-                out.push_str(&cvl::project::to_json_string(&stack.template));
-                out.push_str(&cvl::cfn::yaml::to_yaml_string(&stack.template));
+                out.push_str(&stack.text);
+                out.push_str(&cvl::cfn::yaml::to_yaml_string(&stack.template()));
             }
             out.push_str(&cvl::project::to_json_string(&output.manifest));
         }

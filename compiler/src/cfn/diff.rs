@@ -95,7 +95,7 @@ pub fn diff(a: &BuildOutput, b: &BuildOutput) -> Diff {
     for stack in &a.stacks {
         match b.stacks.iter().find(|s| s.name == stack.name) {
             Some(other) => {
-                let entries = diff_template(&stack.template, &other.template);
+                let entries = diff_template(&stack.template(), &other.template());
                 if !entries.is_empty() {
                     stacks.push(StackDiff {
                         name: stack.name.clone(),
@@ -107,7 +107,7 @@ pub fn diff(a: &BuildOutput, b: &BuildOutput) -> Diff {
             None => stacks.push(StackDiff {
                 name: stack.name.clone(),
                 status: Status::Removed,
-                entries: whole(&stack.template, Status::Removed),
+                entries: whole(&stack.template(), Status::Removed),
             }),
         }
     }
@@ -116,7 +116,7 @@ pub fn diff(a: &BuildOutput, b: &BuildOutput) -> Diff {
             stacks.push(StackDiff {
                 name: stack.name.clone(),
                 status: Status::Added,
-                entries: whole(&stack.template, Status::Added),
+                entries: whole(&stack.template(), Status::Added),
             });
         }
     }
@@ -435,11 +435,8 @@ if !prod {
 
     #[test]
     fn stacks_only_in_one_build_list_their_entries() {
-        let stack = |name: &str, template: Json| crate::project::StackTemplate {
-            name: name.into(),
-            text: crate::project::to_json_string(&template),
-            template,
-        };
+        let stack =
+            |name: &str, template: Json| crate::project::StackTemplate::from_tree(name, &template);
         let a = BuildOutput {
             stacks: vec![stack(
                 "old",

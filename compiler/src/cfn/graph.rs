@@ -79,8 +79,9 @@ pub struct Edge {
 pub fn graph(output: &BuildOutput) -> Graph {
     // export name -> (stack index, the output's value)
     let mut exports: BTreeMap<String, (usize, &Json)> = BTreeMap::new();
-    for (index, stack) in output.stacks.iter().enumerate() {
-        if let Some(Json::Object(outputs)) = stack.template.get("Outputs") {
+    let templates: Vec<Json> = output.stacks.iter().map(|s| s.template()).collect();
+    for (index, template) in templates.iter().enumerate() {
+        if let Some(Json::Object(outputs)) = template.get("Outputs") {
             for output in outputs.values() {
                 if let (Some(name), Some(value)) = (
                     output
@@ -104,8 +105,7 @@ pub fn graph(output: &BuildOutput) -> Graph {
     let mut order: Vec<(usize, String, usize, String)> = Vec::new();
     for (index, stack) in output.stacks.iter().enumerate() {
         let empty = serde_json::Map::new();
-        let resources = stack
-            .template
+        let resources = templates[index]
             .get("Resources")
             .and_then(Json::as_object)
             .unwrap_or(&empty);

@@ -13,7 +13,8 @@ pub fn write_pretty(value: &Json, out: &mut String) {
     write_value(value, 0, out);
 }
 
-fn write_value(value: &Json, depth: usize, out: &mut String) {
+/// `value` as pretty JSON nested `depth` levels deep (its inner lines indented past that).
+pub fn write_value(value: &Json, depth: usize, out: &mut String) {
     match value {
         Json::Null => out.push_str("null"),
         Json::Bool(true) => out.push_str("true"),
@@ -24,41 +25,120 @@ fn write_value(value: &Json, depth: usize, out: &mut String) {
         }
         Json::String(s) => write_str(s, out),
         Json::Array(items) => {
-            if items.is_empty() {
-                out.push_str("[]");
-                return;
-            }
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                out.push_str(if i == 0 { "\n" } else { ",\n" });
-                indent(depth + 1, out);
+            let mut seq = Seq::array(out, depth);
+            for item in items {
+                seq.item(out);
                 write_value(item, depth + 1, out);
             }
-            out.push('\n');
-            indent(depth, out);
-            out.push(']');
+            seq.end(out);
         }
         Json::Object(map) => {
-            if map.is_empty() {
-                out.push_str("{}");
-                return;
-            }
-            out.push('{');
-            for (i, (key, item)) in map.iter().enumerate() {
-                out.push_str(if i == 0 { "\n" } else { ",\n" });
-                indent(depth + 1, out);
-                write_str(key, out);
-                out.push_str(": ");
+            let mut seq = Seq::object(out, depth);
+            for (key, item) in map {
+                seq.field(out, key);
                 write_value(item, depth + 1, out);
             }
-            out.push('\n');
-            indent(depth, out);
-            out.push('}');
+            seq.end(out);
         }
     }
 }
 
-fn indent(depth: usize, out: &mut String) {
+/// An array or object being written at some depth: what goes before each member (a comma
+/// after the first, a new line, the indent) and the closing bracket, `[]`/`{}` when empty.
+#[derive(Debug)]
+pub struct Seq {
+    /// The depth of the container; its members are one deeper.
+    depth: usize,
+    /// Members written so far.
+    count: usize,
+    close: char,
+}
+
+impl Seq {
+    /// Writes `[` and returns the array's writer.
+    pub fn array(out: &mut String, depth: usize) -> Seq {
+        out.push('[');
+        Seq {
+            depth,
+            count: 0,
+            close: ']',
+        }
+    }
+
+    /// Writes `{` and returns the object's writer.
+    pub fn object(out: &mut String, depth: usize) -> Seq {
+        out.push('{');
+        Seq {
+            depth,
+            count: 0,
+            close: '}',
+        }
+    }
+
+    /// The depth of the members (what to write their values at).
+    pub fn inner(&self) -> usize {
+        self.depth + 1
+    }
+
+    /// How many members were written.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// True when no member was written.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Starts the next member (separator, new line, indent); returns where it starts in `out`,
+    /// for [`Seq::undo`].
+    pub fn item(&mut self, out: &mut String) -> usize {
+        let mark = out.len();
+        if self.count > 0 {
+            out.push(',');
+        }
+        new_line(self.depth + 1, out);
+        self.count += 1;
+        mark
+    }
+
+    /// Starts the next member of an object: `"key": `. Returns its start, as [`Seq::item`].
+    pub fn field(&mut self, out: &mut String, key: &str) -> usize {
+        let mark = self.item(out);
+        write_str(key, out);
+        out.push_str(": ");
+        mark
+    }
+
+    /// Takes back the member started at `mark` (its value was null, which is left out).
+    pub fn undo(&mut self, out: &mut String, mark: usize) {
+        out.truncate(mark);
+        self.count = self.count.saturating_sub(1);
+    }
+
+    /// Closes the container.
+    pub fn end(self, out: &mut String) {
+        if self.count > 0 {
+            new_line(self.depth, out);
+        }
+        out.push(self.close);
+    }
+}
+
+/// A new line indented for `depth`, in one copy when it is not deep.
+fn new_line(depth: usize, out: &mut String) {
+    const LINE: &str = "\n                                                                ";
+    match LINE.get(..1 + depth * 2) {
+        Some(line) => out.push_str(line),
+        None => {
+            out.push('\n');
+            indent(depth, out);
+        }
+    }
+}
+
+/// Two spaces per level.
+pub fn indent(depth: usize, out: &mut String) {
     const SPACES: &str = "                                                                ";
     let mut width = depth * 2;
     while width > 0 {
@@ -68,13 +148,35 @@ fn indent(depth: usize, out: &mut String) {
     }
 }
 
+/// True when some byte is a control character, `"` or `\\`. Tests eight bytes at a time: a
+/// byte of `x` is zero, or less than `n`, where `(x - 0x01..01 * n) & !x & 0x80..80` has its
+/// high bit set (exact for the question "is there such a byte").
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_less = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS != 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        if has_less(x, 0x20) || has_less(x ^ (ONES * 0x22), 1) || has_less(x ^ (ONES * 0x5c), 1) {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
 /// A JSON string literal with serde_json's escapes: `\"`, `\\`, the short forms `\b \f \n \r \t`,
 /// and `\u00XX` (lowercase hex) for the other control characters. Everything else is copied.
-fn write_str(s: &str, out: &mut String) {
+pub fn write_str(s: &str, out: &mut String) {
     out.reserve(s.len() + 2);
     out.push('"');
     // Almost every string of a template needs no escape: copy it whole.
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    if !needs_escape(s.as_bytes()) {
         out.push_str(s);
         out.push('"');
         return;
@@ -111,8 +213,26 @@ fn write_str(s: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::write_pretty;
+    use super::{needs_escape, write_pretty};
     use serde_json::json;
+
+    /// The word-at-a-time test agrees with a byte-at-a-time one for every byte value at every
+    /// place of an eight-byte word and of the tail, next to bytes that are close to the limits.
+    #[test]
+    fn needs_escape_matches_a_byte_test() {
+        let naive = |bytes: &[u8]| bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+        for filler in [b'a', 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xff] {
+            for len in 1..=19 {
+                for place in 0..len {
+                    for byte in 0..=255u8 {
+                        let mut bytes = vec![filler; len];
+                        bytes[place] = byte;
+                        assert_eq!(needs_escape(&bytes), naive(&bytes), "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
 
     fn same_as_serde(value: serde_json::Value) {
         let mut ours = String::new();

@@ -4,16 +4,24 @@
 //! output with an `Export` in the producer and an `Fn::ImportValue` in the consumer; those
 //! uses also order the stacks (producers deploy first), and a cycle among them is an error.
 
+mod resource_text;
+mod tags_text;
+#[cfg(test)]
+mod tests;
+mod value_text;
+
 use crate::cfn::facts;
+use crate::cfn::json_text::{Seq, write_str, write_value};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::interp::{Abort, Interp, R};
-use crate::eval::value::{
-    Deploy, FxIndexMap, ResourceIdx, ScopeIdx, SubPart, Value, format_number,
-};
+use crate::eval::value::{Deploy, FxIndexMap, ResourceIdx, ScopeIdx, Value};
 use crate::project::{BuildOutput, StackTemplate};
 use crate::source::Span;
 use indexmap::{IndexMap, IndexSet};
+use resource_text::Props;
 use serde_json::{Map, Value as Json, json};
+use std::rc::Rc;
+use tags_text::StackTags;
 
 /// CloudFormation's quotas per template.
 const MAX_RESOURCES: usize = 500;
@@ -45,11 +53,45 @@ struct Lowering<'i, 'a> {
     /// What the template of the stack being lowered may still take, in bytes of strings and
     /// values (see [`Lowering::spend`]); `None` once it is spent and reported.
     budget: Option<usize>,
-    /// The tags of the stack being lowered as JSON, and what converting them spent of the
-    /// budget: they are the same for every resource of the stack, so they are converted once.
-    stack_tags: Option<(Map<String, Json>, usize)>,
+    /// The tags of the stack being lowered, as text: they are the same for every resource of
+    /// the stack, so they are converted once.
+    stack_tags: Option<Rc<StackTags>>,
     /// How each resource type takes its tags, looked up in the schemas once per type.
-    tag_formats: FxIndexMap<String, Option<facts::TagsFormat>>,
+    tag_formats: FxIndexMap<String, Option<Rc<facts::TagsFormat>>>,
+    /// Scratch space for the properties of the resource being written.
+    props: Props,
+    /// Bytes per resource of the last template written, to size the next one's text.
+    bytes_per_resource: usize,
+}
+
+/// A stack's template as lowering leaves it until every stack is lowered: the text up to its
+/// `Resources` (included), and its outputs, to which the automatic exports are added later.
+struct Lowered {
+    /// The template's text so far: the object is still open.
+    text: String,
+    /// The writer of the template's object.
+    top: Seq,
+    outputs: Map<String, Json>,
+    /// How many resources the template has.
+    resources: usize,
+    /// The names of the template's parameters.
+    parameters: Vec<String>,
+}
+
+impl Lowered {
+    /// The whole text, with `outputs` (those of the stack and its automatic exports).
+    fn finish(self, outputs: Map<String, Json>) -> String {
+        let Lowered {
+            mut text, mut top, ..
+        } = self;
+        if !outputs.is_empty() {
+            top.field(&mut text, "Outputs");
+            write_value(&Json::Object(outputs), top.inner(), &mut text);
+        }
+        top.end(&mut text);
+        text.push('\n');
+        text
+    }
 }
 
 /// Lowers every stack of an evaluated project. `param_values` are the build's params as the
@@ -58,6 +100,7 @@ pub fn lower(
     interp: &mut Interp<'_>,
     param_values: &IndexMap<String, Json>,
 ) -> Option<BuildOutput> {
+    let export_prefix = export_prefix(interp.modules[0].ast, param_values);
     let mut lowering = Lowering {
         interp,
         exports: IndexSet::new(),
@@ -65,40 +108,34 @@ pub fn lower(
         stack: 0,
         scope: 0,
         span: Span::default(),
-        export_prefix: String::new(),
+        export_prefix,
         budget: Some(MAX_BODY_BYTES),
         stack_tags: None,
         tag_formats: FxIndexMap::default(),
+        props: Props::default(),
+        bytes_per_resource: 0,
     };
-    let entry = lowering.interp.modules[0].ast;
-    for (_, param) in crate::eval::params::declarations(entry) {
-        let literal_union = matches!(
-            crate::eval::params::kind_of(entry, &param.ty).0,
-            crate::eval::params::ParamKind::Literals(_)
-        );
-        if let (true, Some(Json::String(value))) =
-            (literal_union, param_values.get(&param.name.name))
-        {
-            lowering.export_prefix.push_str(value);
-            lowering.export_prefix.push('-');
-        }
-    }
     let stack_count = lowering.interp.stacks.len();
-    let mut templates: Vec<Map<String, Json>> = Vec::new();
+    let mut lowered: Vec<Option<Lowered>> = Vec::with_capacity(stack_count);
     let mut failed = false;
     for stack in 0..stack_count {
         match lowering.stack_template(stack, param_values) {
-            Ok(template) => templates.push(template),
-            Err(Abort) => {
-                failed = true;
-                templates.push(Map::new());
-            }
+            Ok(template) => lowered.push(Some(template)),
+            Err(Abort) => failed = true,
         }
     }
     if failed {
         return None;
     }
-    let export_names = lowering.add_exports(&mut templates);
+    let mut outputs: Vec<Map<String, Json>> = lowered
+        .iter_mut()
+        .map(|l| {
+            l.as_mut()
+                .map(|l| std::mem::take(&mut l.outputs))
+                .unwrap_or_default()
+        })
+        .collect();
+    let export_names = lowering.add_exports(&mut outputs);
     let order = lowering.deploy_order()?;
     let depends: IndexMap<usize, Vec<usize>> = lowering
         .depends
@@ -106,49 +143,33 @@ pub fn lower(
         .map(|(consumer, producers)| (*consumer, producers.keys().copied().collect()))
         .collect();
     let interp = lowering.interp;
-    let mut stacks = Vec::new();
-    let mut manifest_stacks = Vec::new();
+    let mut stacks = Vec::with_capacity(order.len());
+    let mut manifest_stacks = Vec::with_capacity(order.len());
     for &stack in &order {
         let data = &interp.stacks[stack];
-        let outputs: Vec<String> = templates[stack]
-            .get("Outputs")
-            .and_then(Json::as_object)
-            .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default();
+        let outputs = std::mem::take(&mut outputs[stack]);
+        let Some(lowered) = lowered[stack].take() else {
+            continue;
+        };
+        let resources = lowered.resources;
         let depends_on: Vec<&str> = depends
             .get(&stack)
             .map(|p| p.iter().map(|&s| interp.stacks[s].name.as_str()).collect())
             .unwrap_or_default();
-        let exports: Vec<&str> = export_names
+        let exports = export_names
             .iter()
             .filter(|(k, _)| k.producer == stack)
-            .map(|(_, n)| n.as_str())
-            .collect();
-        let mut all_exports: Vec<String> = templates[stack]
-            .get("Outputs")
-            .and_then(Json::as_object)
-            .map(|o| {
-                o.values()
-                    .filter_map(|v| v.get("Export")?.get("Name")?.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
-        for e in exports {
-            if !all_exports.iter().any(|x| x == e) {
-                all_exports.push(e.to_string());
-            }
-        }
+            .map(|(_, n)| n.as_str());
         manifest_stacks.push(json!({
             "name": data.name,
             "template": format!("{}.template.json", data.name),
             "depends_on": depends_on,
-            "resources": templates[stack].get("Resources").and_then(Json::as_object).map(|r| r.len()).unwrap_or(0),
-            "parameters": templates[stack].get("Parameters").and_then(Json::as_object).map(|p| p.keys().cloned().collect::<Vec<_>>()).unwrap_or_default(),
-            "outputs": outputs,
-            "exports": all_exports,
+            "resources": resources,
+            "parameters": &lowered.parameters,
+            "outputs": outputs.keys().collect::<Vec<_>>(),
+            "exports": all_exports(&outputs, exports),
         }));
-        let template = Json::Object(std::mem::take(&mut templates[stack]));
-        let text = crate::project::to_json_string(&template);
+        let text = lowered.finish(outputs);
         let body_bytes = text.len();
         if body_bytes > MAX_BODY_BYTES {
             let file = interp.modules[data.module].file.clone();
@@ -161,8 +182,8 @@ pub fn lower(
         }
         stacks.push(StackTemplate {
             name: data.name.clone(),
-            template,
             text,
+            resources,
         });
     }
     let manifest = json!({
@@ -178,6 +199,56 @@ pub fn lower(
     })
 }
 
+/// The prefix of automatic export names: the values of the build's literal-union params
+/// (`gamma-`), so that two envs deployed to one account and region do not collide.
+fn export_prefix(
+    entry: &crate::syntax::ast::File,
+    param_values: &IndexMap<String, Json>,
+) -> String {
+    let mut prefix = String::new();
+    for (_, param) in crate::eval::params::declarations(entry) {
+        let literal_union = matches!(
+            crate::eval::params::kind_of(entry, &param.ty).0,
+            crate::eval::params::ParamKind::Literals(_)
+        );
+        if let (true, Some(Json::String(value))) =
+            (literal_union, param_values.get(&param.name.name))
+        {
+            prefix.push_str(value);
+            prefix.push('-');
+        }
+    }
+    prefix
+}
+
+/// `"Transform": "AWS::SecretsManager-2020-07-23"` as a member of the template after others.
+fn transform_member() -> String {
+    let mut text = String::from(",\n");
+    crate::cfn::json_text::indent(1, &mut text);
+    write_str("Transform", &mut text);
+    text.push_str(": ");
+    write_str("AWS::SecretsManager-2020-07-23", &mut text);
+    text
+}
+
+/// The export names of a stack for the manifest: those its outputs declare, then its
+/// automatic exports (`automatic`) that are not among them.
+fn all_exports<'n>(
+    outputs: &Map<String, Json>,
+    automatic: impl Iterator<Item = &'n str>,
+) -> Vec<String> {
+    let mut names: Vec<String> = outputs
+        .values()
+        .filter_map(|v| v.get("Export")?.get("Name")?.as_str().map(String::from))
+        .collect();
+    for name in automatic {
+        if !names.iter().any(|x| x == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
 impl<'i, 'a> Lowering<'i, 'a> {
     fn error(&mut self, code: Code, message: impl Into<String>) -> Abort {
         let (scope, span) = (self.scope, self.span);
@@ -188,7 +259,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
         &mut self,
         stack: usize,
         param_values: &IndexMap<String, Json>,
-    ) -> R<Map<String, Json>> {
+    ) -> R<Lowered> {
         self.stack = stack;
         self.budget = Some(MAX_BODY_BYTES);
         self.stack_tags = None;
@@ -212,15 +283,8 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 params_text.join(", ")
             )
         };
-        let mut template = Map::new();
-        template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
-        template.insert("Description".into(), json!(description));
-        let resource_ids: Vec<(String, ResourceIdx)> = self.interp.stacks[stack]
-            .resources
-            .iter()
-            .map(|(k, v)| (k.clone(), *v))
-            .collect();
-        if resource_ids.len() > MAX_RESOURCES {
+        let resource_count = self.interp.stacks[stack].resources.len();
+        if resource_count > MAX_RESOURCES {
             let data = &self.interp.stacks[stack];
             let (module, span) = (data.module, data.span);
             let file = self.interp.modules[module].file.clone();
@@ -228,7 +292,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 Code::TemplateQuota,
                 file,
                 span,
-                format!("stack `{name}` has {} resources; CloudFormation allows at most {MAX_RESOURCES}", resource_ids.len()),
+                format!("stack `{name}` has {resource_count} resources; CloudFormation allows at most {MAX_RESOURCES}"),
             ));
             return Err(Abort);
         }
@@ -245,32 +309,26 @@ impl<'i, 'a> Lowering<'i, 'a> {
             ));
             return Err(Abort);
         }
+        let mut text = String::with_capacity(self.text_size_hint(resource_count));
+        let mut top = Seq::object(&mut text, 0);
+        top.field(&mut text, "AWSTemplateFormatVersion");
+        write_str("2010-09-09", &mut text);
+        top.field(&mut text, "Description");
+        write_str(&description, &mut text);
+        let parameter_names: Vec<String> = parameters.keys().cloned().collect();
         if !parameters.is_empty() {
-            template.insert("Parameters".into(), Json::Object(parameters));
+            top.field(&mut text, "Parameters");
+            write_value(&Json::Object(parameters), top.inner(), &mut text);
         }
-        let tags = self.interp.stacks[stack].tag_values.clone();
-        let mut resources = Map::with_capacity(resource_ids.len());
-        let mut failed = false;
-        for (logical_id, index) in resource_ids {
-            match self.resource(index, tags.as_ref()) {
-                Ok(json) => {
-                    resources.insert(logical_id, json);
-                }
-                Err(Abort) => failed = true,
-            }
-        }
+        let transform_at = text.len();
+        top.field(&mut text, "Resources");
+        let (needs_rotation_transform, mut failed) = self.write_resources(stack, &mut text);
         // Secrets Manager's hosted rotation functions are created by a macro the template
         // must name; add it when a rotation schedule uses one.
-        let needs_rotation_transform = resources.values().any(|r| {
-            r.get("Type").and_then(Json::as_str) == Some("AWS::SecretsManager::RotationSchedule")
-                && r.get("Properties")
-                    .and_then(|p| p.get("HostedRotationLambda"))
-                    .is_some()
-        });
         if needs_rotation_transform {
-            template.insert("Transform".into(), json!("AWS::SecretsManager-2020-07-23"));
+            text.insert_str(transform_at, &transform_member());
         }
-        template.insert("Resources".into(), Json::Object(resources));
+        self.learn_text_size(resource_count, text.len());
         let mut outputs = Map::new();
         for index in 0..self.interp.stacks[stack].outputs.len() {
             match self.output(stack, index) {
@@ -296,10 +354,55 @@ impl<'i, 'a> Lowering<'i, 'a> {
             ));
             failed = true;
         }
-        if !outputs.is_empty() {
-            template.insert("Outputs".into(), Json::Object(outputs));
+        if failed {
+            return Err(Abort);
         }
-        if failed { Err(Abort) } else { Ok(template) }
+        Ok(Lowered {
+            text,
+            top,
+            outputs,
+            resources: resource_count,
+            parameters: parameter_names,
+        })
+    }
+
+    /// What to reserve for the text of a template of `resources` resources: as many bytes
+    /// per resource as the templates lowered so far took, so that the text is not copied as
+    /// it grows.
+    fn text_size_hint(&self, resources: usize) -> usize {
+        resources
+            .saturating_mul(self.bytes_per_resource.max(256))
+            .saturating_add(1024)
+            .min(2 * MAX_BODY_BYTES)
+    }
+
+    /// Remembers how many bytes per resource a template took.
+    fn learn_text_size(&mut self, resources: usize, bytes: usize) {
+        if let Some(per_resource) = bytes.checked_div(resources) {
+            self.bytes_per_resource = per_resource + 1;
+        }
+    }
+
+    /// Writes the stack's `Resources` object (at depth 1) into `text`. Returns whether a
+    /// resource needs the Secrets Manager transform, and whether any resource failed (each
+    /// failure is reported).
+    fn write_resources(&mut self, stack: usize, text: &mut String) -> (bool, bool) {
+        let tags = self.interp.stacks[stack].tag_values.clone();
+        let mut seq = Seq::object(text, 1);
+        let (mut needs_transform, mut failed) = (false, false);
+        for place in 0..self.interp.stacks[stack].resources.len() {
+            let Some((logical_id, &index)) = self.interp.stacks[stack].resources.get_index(place)
+            else {
+                break;
+            };
+            seq.field(text, logical_id);
+            match self.write_resource(index, tags.as_ref(), text) {
+                Ok(needs) => needs_transform |= needs,
+                Err(Abort) => failed = true,
+            }
+        }
+        seq.end(text);
+        (needs_transform, failed)
     }
 
     /// The template parameters of a stack (its `param`s).
@@ -395,161 +498,6 @@ impl<'i, 'a> Lowering<'i, 'a> {
         Ok(out)
     }
 
-    fn resource(&mut self, index: ResourceIdx, tags: Option<&Value>) -> R<Json> {
-        self.interp.force_resource(index)?;
-        let data = &self.interp.resources[index];
-        let (decl, scope) = (data.decl, data.scope);
-        let type_name = decl.type_name.name.clone();
-        let properties = data.properties.clone().unwrap_or(Value::Null);
-        let options = data.options.clone();
-        self.scope = scope;
-        self.span = decl.properties.span;
-        let mut properties = match self.json(&properties)? {
-            Some(Json::Object(map)) => map,
-            _ => Map::new(),
-        };
-        if let Some(tags) = tags {
-            self.span = decl.name.span;
-            self.apply_tags(&type_name, &mut properties, tags)?;
-        }
-        let mut options_json = Map::new();
-        if let Some(options) = options {
-            self.span = decl
-                .options
-                .as_ref()
-                .map(|o| o.span)
-                .unwrap_or(decl.name.span);
-            self.options(&options, &mut options_json)?;
-        }
-        // a stable key order: Type, Condition, DependsOn, Properties, policies, Metadata
-        let mut resource = Map::new();
-        resource.insert("Type".into(), json!(type_name));
-        for key in ["Condition", "DependsOn"] {
-            if let Some(v) = options_json.remove(key) {
-                resource.insert(key.into(), v);
-            }
-        }
-        if !properties.is_empty() {
-            resource.insert("Properties".into(), Json::Object(properties));
-        }
-        for key in ["DeletionPolicy", "UpdateReplacePolicy", "Metadata"] {
-            if let Some(v) = options_json.remove(key) {
-                resource.insert(key.into(), v);
-            }
-        }
-        Ok(Json::Object(resource))
-    }
-
-    fn options(&mut self, options: &Value, resource: &mut Map<String, Json>) -> R<()> {
-        let Value::Record(fields) = options else {
-            return Err(self.error(
-                Code::InvalidResourceOption,
-                "the resource options after `with` must be a record",
-            ));
-        };
-        for (key, value) in fields.iter() {
-            match (key.as_str(), value) {
-                (_, Value::Null) => {}
-                ("DependsOn", value) => {
-                    let items: Vec<Value> = match value {
-                        Value::List(items) => items
-                            .iter()
-                            .filter(|v| !matches!(v, Value::Null))
-                            .cloned()
-                            .collect(),
-                        other => vec![other.clone()],
-                    };
-                    let mut ids = Vec::new();
-                    for item in items {
-                        let Value::Resource(target) = item else {
-                            return Err(self.error(
-                                Code::InvalidResourceOption,
-                                "`DependsOn` takes resources of the same stack",
-                            ));
-                        };
-                        if self.interp.resources[target].stack != self.stack {
-                            return Err(self.error(
-                                Code::InvalidResourceOption,
-                                format!(
-                                    "`DependsOn` names `{}`, which is in another stack",
-                                    self.interp.resources[target].logical_id
-                                ),
-                            ));
-                        }
-                        ids.push(json!(self.interp.resources[target].logical_id));
-                    }
-                    if !ids.is_empty() {
-                        resource.insert("DependsOn".into(), Json::Array(ids));
-                    }
-                }
-                ("DeletionPolicy" | "UpdateReplacePolicy", Value::Str(s)) => {
-                    if !["Delete", "Retain", "Snapshot", "RetainExceptOnDelete"].contains(&&**s) {
-                        return Err(self.error(
-                            Code::InvalidResourceOption,
-                            format!("`{key}` cannot be {:?}", &**s),
-                        ));
-                    }
-                    resource.insert(key.clone(), json!(&**s));
-                }
-                ("Condition", Value::Str(s)) => {
-                    resource.insert(key.clone(), json!(&**s));
-                }
-                ("Metadata", value) => {
-                    if let Some(json) = self.json(value)? {
-                        resource.insert(key.clone(), json);
-                    }
-                }
-                _ => {
-                    return Err(self.error(
-                        Code::InvalidResourceOption,
-                        format!("`{key}` is not a resource option; use DependsOn, DeletionPolicy, UpdateReplacePolicy, Condition or Metadata"),
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Adds the stack's standard tags to a taggable resource; the resource's own tags win.
-    fn apply_tags(
-        &mut self,
-        type_name: &str,
-        properties: &mut Map<String, Json>,
-        tags: &Value,
-    ) -> R<()> {
-        let format = match self.tag_formats.get(type_name) {
-            Some(format) => format.clone(),
-            None => {
-                let format = facts::tags_format(type_name);
-                self.tag_formats
-                    .insert(type_name.to_string(), format.clone());
-                format
-            }
-        };
-        let Some(format) = format else {
-            return Ok(());
-        };
-        let (tags, cost) = match self.stack_tags.take() {
-            // converted for an earlier resource: spend what converting spent, as before
-            Some((tags, cost)) => {
-                self.spend(cost)?;
-                (tags, cost)
-            }
-            None => {
-                let before = self.budget.unwrap_or(0);
-                let Some(Json::Object(tags)) = self.json(tags)? else {
-                    return Err(
-                        self.error(Code::TypeMismatch, "`tags` must be a record of strings")
-                    );
-                };
-                (tags, before - self.budget.unwrap_or(0))
-            }
-        };
-        merge_tags(format, properties, &tags);
-        self.stack_tags = Some((tags, cost));
-        Ok(())
-    }
-
     fn output(&mut self, stack: usize, index: usize) -> R<Option<(String, Json)>> {
         let output = &self.interp.stacks[stack].outputs[index];
         let (logical_id, decl, scope) = (output.logical_id.clone(), output.decl, output.scope);
@@ -611,207 +559,19 @@ impl<'i, 'a> Lowering<'i, 'a> {
         Err(self.error(Code::TemplateQuota, format!("the template of stack `{name}` would be larger than 1 MB; CloudFormation accepts at most 1 MB")))
     }
 
-    /// A value as template JSON; `None` for null (the property is left out).
+    /// A value as a serde_json tree, for the small parts of a template kept as trees (the
+    /// parameters, the outputs, the stack's tags); `None` for null. Written as text and parsed
+    /// back, so that there is one way of lowering a value.
     fn json(&mut self, value: &Value) -> R<Option<Json>> {
-        self.spend(match value {
-            Value::Str(s) => s.len().saturating_add(1),
-            _ => 1,
-        })?;
-        Ok(Some(match value {
-            Value::Null => return Ok(None),
-            Value::Bool(b) => json!(b),
-            Value::Int(i) => json!(i),
-            Value::Number(n) => match serde_json::Number::from_f64(*n) {
-                Some(number) if n.fract() != 0.0 => Json::Number(number),
-                _ => json!(format_number(*n).parse::<i64>().unwrap_or(0)),
-            },
-            Value::Str(s) => json!(&**s),
-            Value::List(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items.iter() {
-                    if let Some(json) = self.json(item)? {
-                        out.push(json);
-                    }
-                }
-                Json::Array(out)
-            }
-            Value::Record(fields) => {
-                // sized once: growing a map reallocates and re-indexes it
-                let mut out = Map::with_capacity(fields.len());
-                for (key, item) in fields.iter() {
-                    if let Some(json) = self.json(item)? {
-                        out.insert(key.clone(), json);
-                    }
-                }
-                Json::Object(out)
-            }
-            Value::Resource(index) => self.reference(*index, None),
-            Value::Deploy(deploy) => self.intrinsic(deploy)?,
-            Value::Instance(_) => {
-                let (span, scope) = (self.span, self.scope);
-                let data = self.interp.to_data(value.clone(), span, scope)?;
-                return self.json(&data);
-            }
-            other => {
-                let kind = other.kind();
-                return Err(self.error(
-                    Code::TypeMismatch,
-                    format!("a {kind} cannot be part of a template"),
-                ));
-            }
-        }))
-    }
-
-    /// `Ref` or `Fn::GetAtt` within the stack; an import of an automatic export across stacks.
-    fn reference(&mut self, index: ResourceIdx, attribute: Option<&str>) -> Json {
-        let producer = self.interp.resources[index].stack;
-        let logical_id = self.interp.resources[index].logical_id.clone();
-        if producer == self.stack {
-            return match attribute {
-                None => json!({ "Ref": logical_id }),
-                Some(attribute) => json!({ "Fn::GetAtt": [logical_id, attribute] }),
-            };
-        }
-        let key = ExportKey {
-            producer,
-            resource: index,
-            attribute: attribute.map(String::from),
-        };
-        self.exports.insert(key);
-        self.depends
-            .entry(self.stack)
-            .or_default()
-            .entry(producer)
-            .or_insert((self.scope, self.span));
-        let stack_name = format!(
-            "{}{}",
-            self.export_prefix, self.interp.stacks[producer].name
-        );
-        json!({ "Fn::ImportValue": export_name(&stack_name, &logical_id, attribute) })
-    }
-
-    fn intrinsic(&mut self, deploy: &Deploy) -> R<Json> {
-        Ok(match deploy {
-            Deploy::Ref(index) => self.reference(*index, None),
-            Deploy::GetAtt(index, attribute) => self.reference(*index, Some(attribute)),
-            Deploy::Pseudo(name) => json!({ "Ref": name }),
-            Deploy::Parameter { stack, logical_id } => {
-                if *stack != self.stack {
-                    let message = format!(
-                        "`{logical_id}` is a template parameter of stack `{}`; pass it to stack `{}` as a parameter of its own",
-                        self.interp.stacks[*stack].name, self.interp.stacks[self.stack].name
-                    );
-                    return Err(self.error(Code::TypeMismatch, message));
-                }
-                json!({ "Ref": &**logical_id })
-            }
-            Deploy::GetAzs => json!({ "Fn::GetAZs": "" }),
-            Deploy::Sub(parts) => self.sub(parts)?,
-            Deploy::Join(separator, items) => {
-                let list = match items.as_slice() {
-                    [Value::Deploy(d)] if is_list_valued(d) => self.intrinsic(d)?,
-                    _ => self
-                        .json(&Value::list(items.clone()))?
-                        .unwrap_or(Json::Array(Vec::new())),
-                };
-                json!({ "Fn::Join": [&**separator, list] })
-            }
-            Deploy::Select(index, list) => json!({ "Fn::Select": [index, self.json(list)?] }),
-            Deploy::Split(separator, value) => {
-                json!({ "Fn::Split": [&**separator, self.json(value)?] })
-            }
-            Deploy::Cidr(block, count, bits) => {
-                json!({ "Fn::Cidr": [self.json(block)?, count, bits] })
-            }
-            Deploy::Base64(value) => json!({ "Fn::Base64": self.json(value)? }),
-            Deploy::ImportValue(value) => json!({ "Fn::ImportValue": self.json(value)? }),
-            Deploy::List(items) => self
-                .json(&Value::list(items.clone()))?
-                .unwrap_or(Json::Array(Vec::new())),
-        })
-    }
-
-    /// `Fn::Sub`: literal text escaped (`${` is written `${!`), same-stack references and
-    /// pseudo parameters inline, everything else through the variable map.
-    fn sub(&mut self, parts: &[SubPart]) -> R<Json> {
         let mut text = String::new();
-        let mut variables = Map::new();
-        self.sub_parts(parts, &mut text, &mut variables)?;
-        Ok(if variables.is_empty() {
-            json!({ "Fn::Sub": text })
-        } else {
-            json!({ "Fn::Sub": [text, variables] })
-        })
-    }
-
-    fn sub_parts(
-        &mut self,
-        parts: &[SubPart],
-        text: &mut String,
-        variables: &mut Map<String, Json>,
-    ) -> R<()> {
-        for part in parts {
-            let value = match part {
-                SubPart::Lit(s) => {
-                    self.spend(s.len())?;
-                    text.push_str(&s.replace("${", "${!"));
-                    continue;
-                }
-                SubPart::Value(value) => value,
-            };
-            let inline = match value {
-                Value::Str(s) => {
-                    self.spend(s.len())?;
-                    text.push_str(&s.replace("${", "${!"));
-                    continue;
-                }
-                Value::Resource(index) if self.interp.resources[*index].stack == self.stack => {
-                    Some(self.interp.resources[*index].logical_id.clone())
-                }
-                Value::Deploy(d) => match &**d {
-                    Deploy::Sub(inner) => {
-                        let inner = inner.clone();
-                        self.sub_parts(&inner, text, variables)?;
-                        continue;
-                    }
-                    Deploy::Ref(index) if self.interp.resources[*index].stack == self.stack => {
-                        Some(self.interp.resources[*index].logical_id.clone())
-                    }
-                    Deploy::GetAtt(index, attribute)
-                        if self.interp.resources[*index].stack == self.stack =>
-                    {
-                        Some(format!(
-                            "{}.{}",
-                            self.interp.resources[*index].logical_id, attribute
-                        ))
-                    }
-                    Deploy::Pseudo(name) => Some(name.to_string()),
-                    Deploy::Parameter { stack, logical_id } if *stack == self.stack => {
-                        Some(logical_id.to_string())
-                    }
-                    _ => None,
-                },
-                _ => None,
-            };
-            match inline {
-                Some(name) => {
-                    text.push_str("${");
-                    text.push_str(&name);
-                    text.push('}');
-                }
-                None => {
-                    let name = format!("Var{}", variables.len() + 1);
-                    let json = self.json(value)?.unwrap_or(Json::Null);
-                    text.push_str(&format!("${{{name}}}"));
-                    variables.insert(name, json);
-                }
-            }
+        if !self.write(value, 0, &mut text)? {
+            return Ok(None);
         }
-        Ok(())
+        Ok(Some(crate::project::parse_json(&text)))
     }
 
-    /// Adds the automatic exports to the producers' templates; returns their names.
-    fn add_exports(&mut self, templates: &mut [Map<String, Json>]) -> IndexMap<ExportKey, String> {
+    /// Adds the automatic exports to the producers' outputs; returns their names.
+    fn add_exports(&mut self, outputs: &mut [Map<String, Json>]) -> IndexMap<ExportKey, String> {
         let mut names = IndexMap::new();
         for key in self.exports.clone() {
             let producer = &self.interp.stacks[key.producer];
@@ -833,15 +593,10 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 None => json!({ "Ref": logical_id }),
                 Some(attribute) => json!({ "Fn::GetAtt": [logical_id, attribute] }),
             };
-            let outputs = templates[key.producer]
-                .entry("Outputs")
-                .or_insert_with(|| Json::Object(Map::new()));
-            if let Json::Object(outputs) = outputs {
-                outputs.insert(
-                    output_id,
-                    json!({ "Value": value, "Export": { "Name": name } }),
-                );
-            }
+            outputs[key.producer].insert(
+                output_id,
+                json!({ "Value": value, "Export": { "Name": name } }),
+            );
             names.insert(key, name);
         }
         names
@@ -946,44 +701,4 @@ pub fn export_name(stack: &str, logical_id: &str, attribute: Option<&str>) -> St
             }
         })
         .collect()
-}
-
-/// Adds the stack's tags to a resource's properties in the type's format; the resource's own
-/// tags win.
-fn merge_tags(
-    format: facts::TagsFormat,
-    properties: &mut Map<String, Json>,
-    tags: &Map<String, Json>,
-) {
-    match format {
-        facts::TagsFormat::List(property) => {
-            let mut list: Vec<Json> = match properties.remove(&property) {
-                Some(Json::Array(items)) => items,
-                _ => Vec::new(),
-            };
-            let own: Vec<String> = list
-                .iter()
-                .filter_map(|t| t.get("Key")?.as_str().map(String::from))
-                .collect();
-            for (key, value) in tags {
-                if !own.contains(key) {
-                    let mut tag = Map::new();
-                    tag.insert("Key".into(), Json::String(key.clone()));
-                    tag.insert("Value".into(), value.clone());
-                    list.push(Json::Object(tag));
-                }
-            }
-            properties.insert(property, Json::Array(list));
-        }
-        facts::TagsFormat::Map(property) => {
-            let mut map = match properties.remove(&property) {
-                Some(Json::Object(map)) => map,
-                _ => Map::new(),
-            };
-            for (key, value) in tags {
-                map.entry(key.clone()).or_insert_with(|| value.clone());
-            }
-            properties.insert(property, Json::Object(map));
-        }
-    }
 }

@@ -4,24 +4,32 @@
 //! on a node). Read from the evaluator after evaluation; the templates do not change.
 
 use crate::eval::interp::Interp;
-use crate::policy::locate::{instance_chain, instance_sites};
+use crate::eval::value::ScopeIdx;
+use crate::policy::locate::{instance_chain_places, instance_sites};
 use crate::project::{ResourceOrigin, SourcePlace};
+use rustc_hash::FxHashMap;
 
 /// The origin of every resource that made it into a stack, in stack then declaration order.
 pub fn origins(interp: &Interp<'_>) -> Vec<ResourceOrigin> {
     let sites = instance_sites(interp);
-    let mut out = Vec::new();
+    // The resources of one scope (one instance of a component) share their chain of instances:
+    // it comes from the scope's logical-ID prefix, its component and its stack.
+    let mut chains: FxHashMap<(ScopeIdx, usize), Vec<usize>> = FxHashMap::default();
+    let mut out = Vec::with_capacity(interp.resources.len());
     for stack in &interp.stacks {
         for (logical_id, &index) in &stack.resources {
             let data = &interp.resources[index];
             if data.failed {
                 continue;
             }
-            let via = instance_chain(interp, index, &sites)
-                .into_iter()
-                .map(|site| SourcePlace {
-                    file: site.file,
-                    span: site.span,
+            let chain = chains
+                .entry((data.scope, data.stack))
+                .or_insert_with(|| instance_chain_places(interp, index, &sites));
+            let via = chain
+                .iter()
+                .map(|&place| SourcePlace {
+                    file: sites[place].file.clone(),
+                    span: sites[place].span,
                 })
                 .collect();
             out.push(ResourceOrigin {
@@ -78,7 +86,7 @@ mod tests {
         let ids: usize = output
             .stacks
             .iter()
-            .map(|s| s.template["Resources"].as_object().map_or(0, |r| r.len()))
+            .map(|s| s.template()["Resources"].as_object().map_or(0, |r| r.len()))
             .sum();
         assert_eq!(output.origins.len(), ids);
     }

@@ -50,6 +50,9 @@ pub struct Site {
     pub name: String,
     /// The let's name as written.
     pub span: Span,
+    /// The let's name in PascalCase (`Api`), as it starts the logical IDs of the resources
+    /// declared through it.
+    pascal: String,
     /// The module and name of the instantiated component, when they can be told from the text.
     component: Option<(usize, String)>,
     container: Container,
@@ -128,6 +131,7 @@ fn collect(
                     };
                     out.push(Site {
                         file: interp.modules[module].file.clone(),
+                        pascal: pascal_case(&decl.name.name),
                         name: decl.name.name.clone(),
                         span: decl.name.span,
                         component: target,
@@ -149,6 +153,18 @@ fn collect(
 /// declared directly in a stack). Found from the resource's logical-ID prefix, which is the
 /// PascalCase names of the instances (with loop positions), and from the declarations.
 pub fn instance_chain(interp: &Interp<'_>, resource: ResourceIdx, sites: &[Site]) -> Vec<Site> {
+    instance_chain_places(interp, resource, sites)
+        .into_iter()
+        .map(|place| sites[place].clone())
+        .collect()
+}
+
+/// [`instance_chain`] as places in `sites`.
+pub fn instance_chain_places(
+    interp: &Interp<'_>,
+    resource: ResourceIdx,
+    sites: &[Site],
+) -> Vec<usize> {
     let data = &interp.resources[resource];
     let Some(ctx) = &interp.scopes[data.scope].decl else {
         return Vec::new();
@@ -164,7 +180,7 @@ pub fn instance_chain(interp: &Interp<'_>, resource: ResourceIdx, sites: &[Site]
             .iter()
             .find_map(|item| match &item.kind {
                 ItemKind::Component(c) if contains_resource(&c.items, data.decl) => {
-                    Some(c.name.name.clone())
+                    Some(c.name.name.as_str())
                 }
                 _ => None,
             })
@@ -172,7 +188,7 @@ pub fn instance_chain(interp: &Interp<'_>, resource: ResourceIdx, sites: &[Site]
         return Vec::new();
     };
     let stack = interp.stacks[data.stack].name.as_str();
-    chain(&ctx.prefix, &(module, component), stack, sites, 0).unwrap_or_default()
+    chain(&ctx.prefix, (module, component), stack, sites, 0).unwrap_or_default()
 }
 
 fn contains_resource(items: &[Item], decl: &ast::Resource) -> bool {
@@ -186,36 +202,40 @@ fn contains_resource(items: &[Item], decl: &ast::Resource) -> bool {
     })
 }
 
+/// The sites (places in `sites`) of the instances whose PascalCase names make up `prefix`,
+/// outermost first, the innermost being an instance of `component`.
 fn chain(
     prefix: &str,
-    component: &(usize, String),
+    component: (usize, &str),
     stack: &str,
     sites: &[Site],
     depth: usize,
-) -> Option<Vec<Site>> {
+) -> Option<Vec<usize>> {
     if depth > 32 {
         return None;
     }
-    for site in sites
-        .iter()
-        .filter(|s| s.component.as_ref() == Some(component))
-    {
-        let name = pascal_case(&site.name);
-        // prefix = outer prefix + Name + outer loop positions (digits)
-        let digits = prefix.len() - prefix.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    // prefix = outer prefix + Name + outer loop positions (digits)
+    let digits = prefix.len() - prefix.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    for (place, site) in sites.iter().enumerate() {
+        if !site
+            .component
+            .as_ref()
+            .is_some_and(|(m, c)| *m == component.0 && c == component.1)
+        {
+            continue;
+        }
         for strip in 0..=digits {
             let head = &prefix[..prefix.len() - strip];
-            let Some(outer) = head.strip_suffix(name.as_str()) else {
+            let Some(outer) = head.strip_suffix(site.pascal.as_str()) else {
                 continue;
             };
             match &site.container {
                 Container::Stack(s) if outer.is_empty() && s == stack => {
-                    return Some(vec![site.clone()]);
+                    return Some(vec![place]);
                 }
                 Container::Component(m, c) if !outer.is_empty() => {
-                    if let Some(mut found) = chain(outer, &(*m, c.clone()), stack, sites, depth + 1)
-                    {
-                        found.push(site.clone());
+                    if let Some(mut found) = chain(outer, (*m, c), stack, sites, depth + 1) {
+                        found.push(place);
                         return Some(found);
                     }
                 }

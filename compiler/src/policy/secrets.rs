@@ -31,13 +31,21 @@ const SECRET_ENDINGS: [&str; 11] = [
 /// It runs on every property key of every resource, so it compares from the end without
 /// allocating: the key's ASCII letters and digits, lower-cased, read backwards.
 pub fn is_secret_name(name: &str) -> bool {
-    SECRET_ENDINGS.iter().any(|ending| {
-        let mut normal = name
-            .bytes()
+    // the name's ASCII letters and digits, lower-cased, read backwards
+    let normal = || {
+        name.bytes()
             .rev()
             .filter(u8::is_ascii_alphanumeric)
-            .map(|b| b.to_ascii_lowercase());
-        ending.bytes().rev().all(|e| normal.next() == Some(e))
+            .map(|b| b.to_ascii_lowercase())
+    };
+    // the last two rule out most names before any ending is compared in full
+    let mut tail = normal();
+    let (Some(last), Some(before)) = (tail.next(), tail.next()) else {
+        return false;
+    };
+    SECRET_ENDINGS.iter().any(|ending| {
+        ending.as_bytes().ends_with(&[before, last])
+            && normal().take(ending.len()).eq(ending.bytes().rev())
     })
 }
 
@@ -53,6 +61,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for r in &cx.resources {
         let mut found = Vec::new();
         walk(r.props, &mut Vec::new(), &mut found, 0);
+        if found.is_empty() {
+            continue;
+        }
         let mut found: Vec<(Vec<Seg>, String)> = found
             .into_iter()
             .map(|(path, name)| (path.iter().copied().map(Step::to_seg).collect(), name))
@@ -141,8 +152,9 @@ fn walk<'v>(
     match value {
         Value::Record(fields) => {
             // a name/value pair: `{ Name: "DB_PASSWORD", Value: "..." }`
-            if let (Some(name), Some(v)) =
-                (get(value, "Name").and_then(as_str), get(value, "Value"))
+            if fields.len() >= 2
+                && let (Some(name), Some(v)) =
+                    (get(value, "Name").and_then(as_str), get(value, "Value"))
                 && is_secret_name(name)
                 && is_plain(v)
             {
@@ -152,8 +164,8 @@ fn walk<'v>(
             }
             for (key, field) in fields.iter() {
                 path.push(Step::Key(key));
-                // is_plain first: most values are not plain strings, and it is the cheaper test
-                if is_plain(field) && is_secret_name(key) {
+                // the name first: its last letter rules out most keys without reading the value
+                if is_secret_name(key) && is_plain(field) {
                     out.push((path.clone(), key.clone()));
                 } else {
                     walk(field, path, out, depth + 1);
@@ -174,7 +186,46 @@ fn walk<'v>(
 
 #[cfg(test)]
 mod tests {
-    use super::is_secret_name;
+    use super::{SECRET_ENDINGS, is_secret_name};
+
+    /// The fast test agrees with the definition: the name's ASCII letters and digits,
+    /// lower-cased, end with one of the endings.
+    #[test]
+    fn secret_names_follow_the_definition() {
+        let definition = |name: &str| {
+            let normal: String = name
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            SECRET_ENDINGS.iter().any(|e| normal.ends_with(e))
+        };
+        let mut names: Vec<String> = ["", "a", "t", "et", "-_-", "Ä", "ÄPassword", "Passwort"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for ending in SECRET_ENDINGS {
+            let upper = ending.to_ascii_uppercase();
+            let split = format!("{}_{}", &ending[..2], &ending[2..]);
+            for word in [
+                ending,
+                &upper,
+                &split,
+                &ending[1..],
+                &ending[..ending.len() - 1],
+            ] {
+                for (before, after) in [("", ""), ("My_", ""), ("", "s"), ("", "_-"), ("é", "1")] {
+                    names.push(format!("{before}{word}{after}"));
+                }
+            }
+        }
+        let mut secret = 0;
+        for name in &names {
+            assert_eq!(is_secret_name(name), definition(name), "{name}");
+            secret += usize::from(definition(name));
+        }
+        assert!(secret > SECRET_ENDINGS.len() * 4, "{secret}");
+    }
 
     #[test]
     fn secret_names() {

@@ -11,15 +11,20 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if !cx.stacks.iter().any(|(_, tagged)| *tagged) {
         return;
     }
-    // whether cvl applies a stack's tags to a type, looked up in the schemas once per type
-    let mut applies_to: FxIndexMap<&str, bool> = FxIndexMap::default();
+    // per type: its tags property, and whether cvl applies a stack's tags to it (looked up in
+    // the schemas once per type)
+    let mut types: FxIndexMap<&str, Option<(&'static str, bool)>> = FxIndexMap::default();
     for r in &cx.resources {
-        let Some(property) =
-            schema::resource_type(r.type_name).and_then(|rt| rt.tag_property.clone())
-        else {
+        let facts = *types.entry(r.type_name).or_insert_with(|| {
+            let property = schema::resource_type(r.type_name)?
+                .tag_property
+                .as_deref()?;
+            Some((property, facts::tags_format(r.type_name).is_some()))
+        });
+        let Some((property, applies)) = facts else {
             continue;
         };
-        let own = r.prop(&property).is_some_and(|tags| match tags {
+        let own = r.prop(property).is_some_and(|tags| match tags {
             Value::List(list) => !list.is_empty(),
             Value::Record(fields) => !fields.is_empty(),
             _ => true,
@@ -28,9 +33,6 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let (stack, stack_tagged) = cx.stacks[r.stack];
-        let applies = *applies_to
-            .entry(r.type_name)
-            .or_insert_with(|| facts::tags_format(r.type_name).is_some());
         if stack_tagged && applies {
             continue;
         }
@@ -56,7 +58,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(Finding::new(
             Code::UntaggedResource,
             r.index,
-            Place::Property(vec![Seg::Key(property)]),
+            Place::Property(vec![Seg::Key(property.to_string())]),
             message,
             help,
         ));

@@ -41,15 +41,11 @@ pub fn run(args: BuildArgs) -> u8 {
             );
             return EXIT_USAGE;
         }
-        resources += stack
-            .template
-            .get("Resources")
-            .and_then(|r| r.as_object())
-            .map_or(0, |r| r.len());
+        resources += stack.resources;
         let (extension, text) = match args.format {
             // lowering already wrote the JSON text
             TemplateFormat::Json => ("json", std::mem::take(&mut stack.text)),
-            TemplateFormat::Yaml => ("yaml", cvl::cfn::yaml::to_yaml_string(&stack.template)),
+            TemplateFormat::Yaml => ("yaml", cvl::cfn::yaml::to_yaml_string(&stack.template())),
         };
         files.push((format!("{}.template.{extension}", stack.name), text));
     }
