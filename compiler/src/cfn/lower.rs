@@ -385,7 +385,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 if let Value::Record(fields) = self.interp.eval(options, scope)? {
                     for (key, value) in fields.iter() {
                         if let Some(json) = self.json(value)? {
-                            parameter.insert(key.clone(), json);
+                            parameter.insert(key.to_string(), json);
                         }
                     }
                 }
@@ -448,7 +448,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
             ));
         };
         for (key, value) in fields.iter() {
-            match (key.as_str(), value) {
+            match (&**key, value) {
                 (_, Value::Null) => {}
                 ("DependsOn", value) => {
                     let items: Vec<Value> = match value {
@@ -489,14 +489,14 @@ impl<'i, 'a> Lowering<'i, 'a> {
                             format!("`{key}` cannot be {:?}", &**s),
                         ));
                     }
-                    resource.insert(key.clone(), json!(&**s));
+                    resource.insert(key.to_string(), json!(&**s));
                 }
                 ("Condition", Value::Str(s)) => {
-                    resource.insert(key.clone(), json!(&**s));
+                    resource.insert(key.to_string(), json!(&**s));
                 }
                 ("Metadata", value) => {
                     if let Some(json) = self.json(value)? {
-                        resource.insert(key.clone(), json);
+                        resource.insert(key.to_string(), json);
                     }
                 }
                 _ => {
@@ -640,7 +640,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 let mut out = Map::with_capacity(fields.len());
                 for (key, item) in fields.iter() {
                     if let Some(json) = self.json(item)? {
-                        out.insert(key.clone(), json);
+                        out.insert(key.to_string(), json);
                     }
                 }
                 Json::Object(out)

@@ -154,7 +154,7 @@ fn walk<'v>(
                 path.push(Step::Key(key));
                 // is_plain first: most values are not plain strings, and it is the cheaper test
                 if is_plain(field) && is_secret_name(key) {
-                    out.push((path.clone(), key.clone()));
+                    out.push((path.clone(), key.to_string()));
                 } else {
                     walk(field, path, out, depth + 1);
                 }
