@@ -191,6 +191,19 @@ pub struct Interp<'a> {
     /// length of their text in the tree: record keys, scope names and literal strings are made
     /// from them once, and each record or scope holds a reference instead of a copy.
     interned: rustc_hash::FxHashMap<(usize, usize), Rc<str>>,
+    /// The keys of each record literal evaluated so far, by the address of its entries.
+    record_shapes: rustc_hash::FxHashMap<usize, Rc<RecordShape>>,
+    /// A buffer for the text of interpolated strings, reused from one string to the next.
+    scratch: String,
+}
+
+/// The keys a record literal writes, shared by every record made from it.
+struct RecordShape {
+    /// The keys of its `key: value` entries, in order (spreads are not included).
+    keys: Vec<Rc<str>>,
+    /// True when there are no spreads and no key is written twice: each field is then new to
+    /// the record, and is added without looking for an earlier one.
+    distinct: bool,
 }
 
 /// The sizes of the scope and slot arenas at some point, to release what came after.
@@ -199,6 +212,28 @@ struct Mark {
     scopes: usize,
     slots: usize,
     persistent: u64,
+}
+
+/// The texts one after another, in a string allocated once (`format!` costs several times as
+/// much, and logical IDs are made for every declaration).
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// `suffix` followed by the 1-based `position`, padded with zeros to `width` digits.
+fn position_suffix(suffix: &str, position: usize, width: usize) -> String {
+    let digits = position.to_string();
+    let mut out = String::with_capacity(suffix.len() + digits.len().max(width));
+    out.push_str(suffix);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(&digits);
+    out
 }
 
 /// Converts `load_balancer` to `LoadBalancer` for logical IDs.
@@ -242,6 +277,8 @@ impl<'a> Interp<'a> {
             persistent: 0,
             checking: 0,
             interned: rustc_hash::FxHashMap::default(),
+            record_shapes: rustc_hash::FxHashMap::default(),
+            scratch: String::new(),
         };
         for (index, (file, ast, imports)) in modules.into_iter().enumerate() {
             let scope = interp.new_scope(None, index, None);
@@ -532,7 +569,7 @@ impl<'a> Interp<'a> {
         match &item.kind {
             ItemKind::Let(decl) => self.register_let(scope, decl),
             ItemKind::Resource(decl) => {
-                let logical_id = format!("{}{}{}", ctx.prefix, decl.name.name, ctx.suffix);
+                let logical_id = concat(&[&ctx.prefix, &decl.name.name, &ctx.suffix]);
                 let index = self.resources.len();
                 self.resources.push(ResourceData {
                     stack: ctx.stack,
@@ -656,7 +693,7 @@ impl<'a> Interp<'a> {
         scope: ScopeIdx,
     ) {
         let span = self.resources[index].decl.name.span;
-        if !logical_id.chars().all(|c| c.is_ascii_alphanumeric()) || logical_id.len() > 255 {
+        if !logical_id.bytes().all(|b| b.is_ascii_alphanumeric()) || logical_id.len() > 255 {
             self.error(
                 scope,
                 Code::InvalidLogicalId,
@@ -797,7 +834,7 @@ impl<'a> Interp<'a> {
                 };
                 for (position, element) in elements.iter().enumerate() {
                     let child_ctx = DeclCtx {
-                        suffix: format!("{}{:0width$}", ctx.suffix, position + 1).into(),
+                        suffix: position_suffix(&ctx.suffix, position + 1, width).into(),
                         ..ctx.clone()
                     };
                     let child = self.new_scope(Some(scope), module, Some(child_ctx));
@@ -1097,13 +1134,7 @@ impl<'a> Interp<'a> {
         let outer = self.scopes[scope].decl.clone().unwrap_or_default();
         let ctx = DeclCtx {
             stack: outer.stack,
-            prefix: format!(
-                "{}{}{}",
-                outer.prefix,
-                pascal_case(&name.name),
-                outer.suffix
-            )
-            .into(),
+            prefix: concat(&[&outer.prefix, &pascal_case(&name.name), &outer.suffix]).into(),
             suffix: "".into(),
         };
         let module_scope = self.modules[module].scope;
@@ -1352,7 +1383,10 @@ impl<'a> Interp<'a> {
             return Ok(Value::Str(self.intern(text)));
         }
         let mut out: Vec<SubPart> = Vec::new();
-        let mut text = String::new();
+        // the text is built in a buffer kept between strings (an interpolation inside finds it
+        // taken and uses its own), so a build-time string costs one allocation, its own
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
         for part in parts {
             match part {
                 ast::StrPart::Lit(s) => text.push_str(s),
@@ -1407,7 +1441,9 @@ impl<'a> Interp<'a> {
         }
         self.charge(scope, span, text.len(), out.len())?;
         if out.is_empty() {
-            return Ok(Value::str(text));
+            let value = Value::str(text.as_str());
+            self.scratch = text;
+            return Ok(value);
         }
         out.push(SubPart::Lit(text));
         out.retain(|p| !matches!(p, SubPart::Lit(s) if s.is_empty()));
@@ -1509,12 +1545,21 @@ impl<'a> Interp<'a> {
     fn eval_record(&mut self, entries: &'a [ast::RecordEntry], scope: ScopeIdx) -> R<Value> {
         // sized once: growing a map reallocates and re-indexes it
         let mut fields = Fields::with_capacity(entries.len());
+        let shape = self.record_shape(entries);
+        let mut keys = shape.keys.iter();
         for entry in entries {
             match entry {
                 ast::RecordEntry::Field { key, value } => {
                     let value = self.eval(value, scope)?;
-                    let key = self.intern(&key.name);
-                    fields.insert(key, value);
+                    let key = match keys.next() {
+                        Some(key) => key.clone(),
+                        None => self.intern(&key.name),
+                    };
+                    if shape.distinct {
+                        fields.push_new(key, value);
+                    } else {
+                        fields.insert(key, value);
+                    }
                 }
                 ast::RecordEntry::Spread(expr) => {
                     let value = self.eval(expr, scope)?;
@@ -1537,6 +1582,27 @@ impl<'a> Interp<'a> {
             }
         }
         Ok(Value::record(fields))
+    }
+
+    /// The keys a record literal writes, made once per literal.
+    fn record_shape(&mut self, entries: &'a [ast::RecordEntry]) -> Rc<RecordShape> {
+        let id = entries.as_ptr() as usize;
+        if let Some(shape) = self.record_shapes.get(&id) {
+            return shape.clone();
+        }
+        let mut keys = Vec::with_capacity(entries.len());
+        let mut spreads = false;
+        for entry in entries {
+            match entry {
+                ast::RecordEntry::Field { key, .. } => keys.push(self.intern(&key.name)),
+                ast::RecordEntry::Spread(_) => spreads = true,
+            }
+        }
+        let mut seen = rustc_hash::FxHashSet::default();
+        let distinct = !spreads && keys.iter().all(|key| seen.insert(key.clone()));
+        let shape = Rc::new(RecordShape { keys, distinct });
+        self.record_shapes.insert(id, shape.clone());
+        shape
     }
 
     /// Turns instances into records of their outputs, recursively, so the value is plain data.

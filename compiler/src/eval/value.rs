@@ -131,6 +131,18 @@ impl<V> KeyMap<V> {
         None
     }
 
+    /// Adds an entry whose key the caller knows to be absent (a record literal's keys, checked
+    /// once for duplicates), without searching for it.
+    pub fn push_new(&mut self, key: Rc<str>, value: V) {
+        debug_assert!(!self.contains_key(&key));
+        let position = self.entries.len();
+        if self.index.is_some() || position + 1 >= INDEXED_FROM {
+            self.insert(key, value);
+            return;
+        }
+        self.entries.push((key, value));
+    }
+
     /// The entries in insertion order.
     pub fn iter(&self) -> Iter<'_, V> {
         Iter(self.entries.iter())
@@ -393,6 +405,24 @@ mod tests {
             Some(("k1".to_string(), 100))
         );
         assert_eq!(map.len(), INDEXED_FROM * 3);
+    }
+
+    #[test]
+    fn key_map_push_new_builds_the_index_like_insert() {
+        let mut pushed = KeyMap::new();
+        let mut inserted = KeyMap::new();
+        for i in 0..(INDEXED_FROM as i64 * 2) {
+            pushed.push_new(format!("k{i}").into(), i);
+            inserted.insert(format!("k{i}").into(), i);
+        }
+        assert!(pushed.index.is_some());
+        assert_eq!(keys_of(&pushed), keys_of(&inserted));
+        for i in 0..(INDEXED_FROM as i64 * 2) {
+            assert_eq!(pushed.get(&format!("k{i}")), Some(&i));
+        }
+        // after the index exists, insert still finds pushed keys
+        assert_eq!(pushed.insert("k0".into(), -1), Some(0));
+        assert_eq!(pushed.len(), INDEXED_FROM * 2);
     }
 
     #[test]
