@@ -224,6 +224,19 @@ fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// Whether no key appears twice: compared pairwise when there are few (a literal is usually
+/// evaluated a few times, and a hash set would cost more than it saves), with a set otherwise.
+fn all_distinct(keys: &[Rc<str>]) -> bool {
+    if keys.len() <= 16 {
+        return keys
+            .iter()
+            .enumerate()
+            .all(|(i, key)| keys[..i].iter().all(|earlier| earlier != key));
+    }
+    let mut seen = rustc_hash::FxHashSet::default();
+    keys.iter().all(|key| seen.insert(key))
+}
+
 /// `suffix` followed by the 1-based `position`, padded with zeros to `width` digits.
 fn position_suffix(suffix: &str, position: usize, width: usize) -> String {
     let digits = position.to_string();
@@ -1598,8 +1611,7 @@ impl<'a> Interp<'a> {
                 ast::RecordEntry::Spread(_) => spreads = true,
             }
         }
-        let mut seen = rustc_hash::FxHashSet::default();
-        let distinct = !spreads && keys.iter().all(|key| seen.insert(key.clone()));
+        let distinct = !spreads && all_distinct(&keys);
         let shape = Rc::new(RecordShape { keys, distinct });
         self.record_shapes.insert(id, shape.clone());
         shape
@@ -2089,5 +2101,33 @@ fn declared_idents<'t>(item: &'t ast::Item, out: &mut Vec<&'t ast::Ident>) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(names: &[&str]) -> Vec<Rc<str>> {
+        names.iter().map(|n| Rc::from(*n)).collect()
+    }
+
+    #[test]
+    fn all_distinct_finds_a_repeated_key_among_few_and_many() {
+        assert!(all_distinct(&keys(&["a", "b", "c"])));
+        assert!(!all_distinct(&keys(&["a", "b", "a"])));
+        let many: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        let mut names: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(all_distinct(&keys(&names)));
+        names.push("k7");
+        assert!(!all_distinct(&keys(&names)));
+    }
+
+    #[test]
+    fn position_suffix_pads_to_the_width() {
+        assert_eq!(position_suffix("", 3, 0), "3");
+        assert_eq!(position_suffix("1", 3, 2), "103");
+        assert_eq!(position_suffix("12", 11, 2), "1211");
+        assert_eq!(concat(&["Api", "Logs", "1"]), "ApiLogs1");
     }
 }
