@@ -488,7 +488,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
                 if let Value::Record(fields) = self.interp.eval(options, scope)? {
                     for (key, value) in fields.iter() {
                         if let Some(json) = self.json(value)? {
-                            parameter.insert(key.clone(), json);
+                            parameter.insert(key.to_string(), json);
                         }
                     }
                 }

@@ -113,7 +113,7 @@ fn call_inner<'a>(
         ("len", [Value::Record(r)]) => Ok(Value::Int(r.len() as i64)),
         ("len", [Value::Str(s)]) => Ok(Value::Int(s.chars().count() as i64)),
         ("keys", [Value::Record(r)]) => Ok(Value::list(
-            r.keys().map(|k| Value::str(k.as_str())).collect(),
+            r.keys().map(|k| Value::Str(k.clone())).collect(),
         )),
         ("values", [Value::Record(r)]) => Ok(Value::list(r.values().cloned().collect())),
         ("contains", [Value::List(l), x]) => {
@@ -124,7 +124,7 @@ fn call_inner<'a>(
             }
             Ok(Value::Bool(false))
         }
-        ("contains", [Value::Record(r), Value::Str(k)]) => Ok(Value::Bool(r.contains_key(&**k))),
+        ("contains", [Value::Record(r), Value::Str(k)]) => Ok(Value::Bool(r.contains_key(k))),
         ("contains", [Value::Str(s), Value::Str(x)]) => Ok(Value::Bool(s.contains(&**x))),
         ("upper", [Value::Str(s)]) => Ok(Value::str(s.to_uppercase())),
         ("lower", [Value::Str(s)]) => Ok(Value::str(s.to_lowercase())),
@@ -151,6 +151,7 @@ fn call_inner<'a>(
             deploy(Deploy::Sub(vec![super::value::SubPart::Value(v.clone())]))
         }
         ("to_string", [Value::Str(s)]) => Ok(Value::Str(s.clone())),
+        ("to_string", [Value::Int(i)]) => Ok(Value::str(i.to_string())),
         ("to_string", [v]) => Ok(Value::str(display(v))),
         ("to_json", [v]) if !size_within(v, MAX_LEN) => Err(interp.error(
             scope,
@@ -395,7 +396,7 @@ pub fn to_json(value: &Value) -> Option<serde_json::Value> {
         Value::Record(fields) => {
             let mut map = serde_json::Map::new();
             for (k, v) in fields.iter() {
-                map.insert(k.clone(), to_json(v)?);
+                map.insert(k.to_string(), to_json(v)?);
             }
             serde_json::Value::Object(map)
         }
@@ -405,12 +406,7 @@ pub fn to_json(value: &Value) -> Option<serde_json::Value> {
 
 /// Makes an `IndexMap` record value from pairs (for tests and lowering).
 pub fn record_of(pairs: Vec<(&str, Value)>) -> Value {
-    Value::record(
-        pairs
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect::<crate::eval::value::Fields>(),
-    )
+    Value::record(pairs.into_iter().collect::<crate::eval::value::Fields>())
 }
 
 /// Writes a value as JSON text, with deploy-time strings as `Fn::Sub` parts (inside quotes).
@@ -441,7 +437,7 @@ fn json_parts(value: &Value, text: &mut String, parts: &mut Vec<super::value::Su
                 if i > 0 {
                     text.push(',');
                 }
-                text.push_str(&serde_json::to_string(key).unwrap_or_default());
+                text.push_str(&serde_json::to_string(&**key).unwrap_or_default());
                 text.push(':');
                 if !json_parts(item, text, parts) {
                     return false;

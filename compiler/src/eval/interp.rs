@@ -7,7 +7,7 @@
 //! on first use, at most once; a slot met again while it is being evaluated is a recursion.
 
 use super::value::{
-    Deploy, Fields, FnRef, FxIndexMap, ResourceIdx, ScopeIdx, SubPart, Value, display,
+    Deploy, Fields, FnRef, FxIndexMap, KeyMap, ResourceIdx, ScopeIdx, SubPart, Value, display,
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
@@ -48,20 +48,22 @@ pub struct ModuleData<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct DeclCtx {
     pub stack: usize,
-    /// PascalCase names of the enclosing component instances.
-    pub prefix: String,
+    /// PascalCase names of the enclosing component instances (shared: every declaration of an
+    /// instance or block reads it).
+    pub prefix: Rc<str>,
     /// 1-based positions in the enclosing `for` blocks of this component or stack.
-    pub suffix: String,
+    pub suffix: Rc<str>,
 }
 
 pub struct ScopeData {
     pub parent: Option<ScopeIdx>,
     pub module: usize,
-    pub names: FxIndexMap<String, usize>,
+    /// Name to slot.
+    pub names: KeyMap<usize>,
     /// Present for scopes that hold declarations (stacks, instances, declaration blocks).
     pub decl: Option<DeclCtx>,
     /// Component outputs (instance scopes): name to slot.
-    pub outputs: FxIndexMap<String, usize>,
+    pub outputs: KeyMap<usize>,
     /// What phase 2 must force in this scope.
     pub tasks: Vec<Task>,
     /// A scope made by a declaration-level `if` or `for`: its declarations belong to the
@@ -99,7 +101,7 @@ enum SlotState<'a> {
     /// A name declared inside a declaration-level `if` or `for` block.
     BlockName {
         block: usize,
-        name: String,
+        name: Rc<str>,
     },
     Value(Value),
     InProgress,
@@ -185,6 +187,23 @@ pub struct Interp<'a> {
     persistent: u64,
     /// Non-zero while a `check` condition is evaluated.
     checking: u32,
+    /// The shared copies of the names and string literals of the trees, by the address and
+    /// length of their text in the tree: record keys, scope names and literal strings are made
+    /// from them once, and each record or scope holds a reference instead of a copy.
+    interned: rustc_hash::FxHashMap<(usize, usize), Rc<str>>,
+    /// The keys of each record literal evaluated so far, by the address of its entries.
+    record_shapes: rustc_hash::FxHashMap<usize, Rc<RecordShape>>,
+    /// A buffer for the text of interpolated strings, reused from one string to the next.
+    scratch: String,
+}
+
+/// The keys a record literal writes, shared by every record made from it.
+struct RecordShape {
+    /// The keys of its `key: value` entries, in order (spreads are not included).
+    keys: Vec<Rc<str>>,
+    /// True when there are no spreads and no key is written twice: each field is then new to
+    /// the record, and is added without looking for an earlier one.
+    distinct: bool,
 }
 
 /// The sizes of the scope and slot arenas at some point, to release what came after.
@@ -193,6 +212,41 @@ struct Mark {
     scopes: usize,
     slots: usize,
     persistent: u64,
+}
+
+/// The texts one after another, in a string allocated once (`format!` costs several times as
+/// much, and logical IDs are made for every declaration).
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// Whether no key appears twice: compared pairwise when there are few (a literal is usually
+/// evaluated a few times, and a hash set would cost more than it saves), with a set otherwise.
+fn all_distinct(keys: &[Rc<str>]) -> bool {
+    if keys.len() <= 16 {
+        return keys
+            .iter()
+            .enumerate()
+            .all(|(i, key)| keys[..i].iter().all(|earlier| earlier != key));
+    }
+    let mut seen = rustc_hash::FxHashSet::default();
+    keys.iter().all(|key| seen.insert(key))
+}
+
+/// `suffix` followed by the 1-based `position`, padded with zeros to `width` digits.
+fn position_suffix(suffix: &str, position: usize, width: usize) -> String {
+    let digits = position.to_string();
+    let mut out = String::with_capacity(suffix.len() + digits.len().max(width));
+    out.push_str(suffix);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(&digits);
+    out
 }
 
 /// Converts `load_balancer` to `LoadBalancer` for logical IDs.
@@ -235,6 +289,9 @@ impl<'a> Interp<'a> {
             params,
             persistent: 0,
             checking: 0,
+            interned: rustc_hash::FxHashMap::default(),
+            record_shapes: rustc_hash::FxHashMap::default(),
+            scratch: String::new(),
         };
         for (index, (file, ast, imports)) in modules.into_iter().enumerate() {
             let scope = interp.new_scope(None, index, None);
@@ -257,9 +314,9 @@ impl<'a> Interp<'a> {
         self.scopes.push(ScopeData {
             parent,
             module,
-            names: FxIndexMap::default(),
+            names: KeyMap::new(),
             decl,
-            outputs: FxIndexMap::default(),
+            outputs: KeyMap::new(),
             tasks: Vec::new(),
             block_child: false,
         });
@@ -293,10 +350,27 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn bind(&mut self, scope: ScopeIdx, name: &str, value: Value, span: Span) {
+    /// The shared copy of `text`, a name or literal of a tree the interpreter evaluates. The
+    /// trees outlive the interpreter and are not changed, so the address of a text names it.
+    fn intern(&mut self, text: &'a str) -> Rc<str> {
+        self.interned
+            .entry((text.as_ptr() as usize, text.len()))
+            .or_insert_with(|| Rc::from(text))
+            .clone()
+    }
+
+    /// Binds `name` in `scope` to a new slot holding `value`, and returns the slot.
+    fn bind(&mut self, scope: ScopeIdx, name: Rc<str>, value: Value, span: Span) -> usize {
         let module = self.scopes[scope].module;
         let slot = self.new_slot(SlotState::Value(value), module, span);
-        self.scopes[scope].names.insert(name.to_string(), slot);
+        self.scopes[scope].names.insert(name, slot);
+        slot
+    }
+
+    /// [`Interp::bind`] for a name written in a tree.
+    fn bind_ident(&mut self, scope: ScopeIdx, ident: &'a ast::Ident, value: Value) -> usize {
+        let name = self.intern(&ident.name);
+        self.bind(scope, name, value, ident.span)
     }
 
     pub fn file_of(&self, scope: ScopeIdx) -> &str {
@@ -331,26 +405,33 @@ impl<'a> Interp<'a> {
                 .collect();
             for (alias, target) in imports {
                 if let Some(target) = target {
-                    self.bind(scope, &alias, Value::Module(target), Span::default());
+                    self.bind(scope, alias.into(), Value::Module(target), Span::default());
                 }
             }
             let mut top_level_decls = Vec::new();
-            for item in &ast.items {
+            // a function or component is called by the first declaration of its name, as the
+            // checker sees it
+            let mut first: rustc_hash::FxHashMap<(bool, &str), u32> = Default::default();
+            for (position, item) in ast.items.iter().enumerate() {
+                let position = u32::try_from(position).unwrap_or(u32::MAX);
+                let module_index = u32::try_from(module).unwrap_or(u32::MAX);
                 match &item.kind {
                     ItemKind::Let(decl) => self.register_let(scope, decl),
                     ItemKind::Fn(decl) => {
+                        let item = *first.entry((true, &decl.name.name)).or_insert(position);
                         let value = Value::Fn(FnRef::Declared {
-                            module,
-                            name: decl.name.name.as_str().into(),
+                            module: module_index,
+                            item,
                         });
-                        self.bind(scope, &decl.name.name, value, decl.name.span);
+                        self.bind_ident(scope, &decl.name, value);
                     }
                     ItemKind::Component(decl) => {
+                        let item = *first.entry((false, &decl.name.name)).or_insert(position);
                         let value = Value::Component {
-                            module,
-                            name: decl.name.name.as_str().into(),
+                            module: module_index,
+                            item,
                         };
-                        self.bind(scope, &decl.name.name, value, decl.name.span);
+                        self.bind_ident(scope, &decl.name, value);
                     }
                     ItemKind::Param(decl) if module == 0 => {
                         let state = match (self.params.get(&decl.name.name), &decl.default) {
@@ -362,9 +443,8 @@ impl<'a> Interp<'a> {
                             (None, None) => SlotState::Value(Value::Null),
                         };
                         let slot = self.new_slot(state, module, decl.name.span);
-                        self.scopes[scope]
-                            .names
-                            .insert(decl.name.name.clone(), slot);
+                        let name = self.intern(&decl.name.name);
+                        self.scopes[scope].names.insert(name, slot);
                     }
                     ItemKind::Stack(_) if module == 0 => {}
                     ItemKind::Resource(_)
@@ -384,12 +464,7 @@ impl<'a> Interp<'a> {
                 for item in &ast.items {
                     if let ItemKind::Stack(stack) = &item.kind {
                         let index = self.stacks.len();
-                        self.bind(
-                            scope,
-                            &stack.name.name,
-                            Value::Stack(index),
-                            stack.name.span,
-                        );
+                        self.bind_ident(scope, &stack.name, Value::Stack(index));
                         self.stacks.push(StackData {
                             parameters: Vec::new(),
                             name: stack.name.name.clone(),
@@ -473,9 +548,8 @@ impl<'a> Interp<'a> {
             }
         };
         let slot = self.new_slot(state, module, decl.name.span);
-        self.scopes[scope]
-            .names
-            .insert(decl.name.name.clone(), slot);
+        let name = self.intern(&decl.name.name);
+        self.scopes[scope].names.insert(name, slot);
         self.scopes[scope].tasks.push(Task::Slot(slot));
     }
 
@@ -508,7 +582,7 @@ impl<'a> Interp<'a> {
         match &item.kind {
             ItemKind::Let(decl) => self.register_let(scope, decl),
             ItemKind::Resource(decl) => {
-                let logical_id = format!("{}{}{}", ctx.prefix, decl.name.name, ctx.suffix);
+                let logical_id = concat(&[&ctx.prefix, &decl.name.name, &ctx.suffix]);
                 let index = self.resources.len();
                 self.resources.push(ResourceData {
                     stack: ctx.stack,
@@ -520,12 +594,7 @@ impl<'a> Interp<'a> {
                     in_progress: false,
                     failed: false,
                 });
-                self.bind(
-                    scope,
-                    &decl.name.name,
-                    Value::Resource(index),
-                    decl.name.span,
-                );
+                self.bind_ident(scope, &decl.name, Value::Resource(index));
                 self.scopes[scope].tasks.push(Task::Resource(index));
                 self.add_logical_id(ctx.stack, logical_id, index, scope);
             }
@@ -539,7 +608,11 @@ impl<'a> Interp<'a> {
                         module,
                         decl.name.span,
                     );
-                    let name = format!("{}{}", decl.name.name, ctx.suffix);
+                    let name = if ctx.suffix.is_empty() {
+                        self.intern(&decl.name.name)
+                    } else {
+                        format!("{}{}", decl.name.name, ctx.suffix).into()
+                    };
                     let instance = self.instance_scope_of(scope);
                     self.scopes[instance].outputs.insert(name, slot);
                     self.scopes[scope].tasks.push(Task::Slot(slot));
@@ -592,7 +665,7 @@ impl<'a> Interp<'a> {
                     stack: ctx.stack,
                     logical_id: logical_id.as_str().into(),
                 }));
-                self.bind(scope, &decl.name.name, value, decl.name.span);
+                self.bind_ident(scope, &decl.name, value);
                 self.stacks[ctx.stack].parameters.push(ParameterData {
                     logical_id,
                     decl,
@@ -633,7 +706,7 @@ impl<'a> Interp<'a> {
         scope: ScopeIdx,
     ) {
         let span = self.resources[index].decl.name.span;
-        if !logical_id.chars().all(|c| c.is_ascii_alphanumeric()) || logical_id.len() > 255 {
+        if !logical_id.bytes().all(|b| b.is_ascii_alphanumeric()) || logical_id.len() > 255 {
             self.error(
                 scope,
                 Code::InvalidLogicalId,
@@ -688,20 +761,21 @@ impl<'a> Interp<'a> {
         });
         let mut names = Vec::new();
         for item in items {
-            declared_names(item, &mut names);
+            declared_idents(item, &mut names);
         }
         let module = self.scopes[scope].module;
-        for (name, span) in names {
-            if self.scopes[scope].names.contains_key(&name) {
+        for ident in names {
+            if self.scopes[scope].names.contains_key(&ident.name) {
                 continue;
             }
+            let name = self.intern(&ident.name);
             let slot = self.new_slot(
                 SlotState::BlockName {
                     block: index,
                     name: name.clone(),
                 },
                 module,
-                span,
+                ident.span,
             );
             self.scopes[scope].names.insert(name, slot);
         }
@@ -773,12 +847,12 @@ impl<'a> Interp<'a> {
                 };
                 for (position, element) in elements.iter().enumerate() {
                     let child_ctx = DeclCtx {
-                        suffix: format!("{}{:0width$}", ctx.suffix, position + 1),
+                        suffix: position_suffix(&ctx.suffix, position + 1, width).into(),
                         ..ctx.clone()
                     };
                     let child = self.new_scope(Some(scope), module, Some(child_ctx));
                     self.mark_block_child(index, child);
-                    self.bind(child, &block.var.name, element.clone(), block.var.span);
+                    self.bind_ident(child, &block.var, element.clone());
                     for item in &block.items {
                         self.register_decl_item(child, item);
                     }
@@ -988,6 +1062,10 @@ impl<'a> Interp<'a> {
     }
 
     fn force(&mut self, slot: usize) -> R<Value> {
+        // most reads find the value already there
+        if let SlotState::Value(value) = &self.slots[slot].state {
+            return Ok(value.clone());
+        }
         let state = std::mem::replace(&mut self.slots[slot].state, SlotState::InProgress);
         let result = match state {
             SlotState::Value(value) => {
@@ -1049,11 +1127,7 @@ impl<'a> Interp<'a> {
         let ExprKind::Instantiate { component, args } = &expr.kind else {
             return self.eval(expr, scope);
         };
-        let Value::Component {
-            module,
-            name: component_name,
-        } = self.eval(component, scope)?
-        else {
+        let Value::Component { module, item } = self.eval(component, scope)? else {
             return Err(self.error(
                 scope,
                 Code::NotCallable,
@@ -1061,33 +1135,26 @@ impl<'a> Interp<'a> {
                 "this is not a component",
             ));
         };
-        let Some(decl) = self.modules[module]
-            .ast
-            .items
-            .iter()
-            .find_map(|item| match &item.kind {
-                ItemKind::Component(c) if c.name.name == *component_name => Some(c),
-                _ => None,
-            })
+        let module = module as usize;
+        let Some(ItemKind::Component(decl)) = self
+            .modules
+            .get(module)
+            .and_then(|m| m.ast.items.get(item as usize))
+            .map(|item| &item.kind)
         else {
             return Err(Abort);
         };
         let outer = self.scopes[scope].decl.clone().unwrap_or_default();
         let ctx = DeclCtx {
             stack: outer.stack,
-            prefix: format!(
-                "{}{}{}",
-                outer.prefix,
-                pascal_case(&name.name),
-                outer.suffix
-            ),
-            suffix: String::new(),
+            prefix: concat(&[&outer.prefix, &pascal_case(&name.name), &outer.suffix]).into(),
+            suffix: "".into(),
         };
         let module_scope = self.modules[module].scope;
         self.persistent += 1;
         let instance = self.new_scope(Some(module_scope), module, Some(ctx));
         // params: given args (evaluated in the caller's scope), then defaults (in the instance)
-        let mut given: IndexMap<&str, &'a ast::Expr> = IndexMap::new();
+        let mut given: rustc_hash::FxHashMap<&str, &'a ast::Expr> = Default::default();
         let mut spreads = Vec::new();
         for entry in args {
             match entry {
@@ -1121,9 +1188,8 @@ impl<'a> Interp<'a> {
                     SlotState::Value(Value::Null)
                 };
                 let slot = self.new_slot(state, module, param.name.span);
-                self.scopes[instance]
-                    .names
-                    .insert(param.name.name.clone(), slot);
+                let name = self.intern(&param.name.name);
+                self.scopes[instance].names.insert(name, slot);
             }
         }
         for item in &decl.items {
@@ -1322,8 +1388,18 @@ impl<'a> Interp<'a> {
     }
 
     fn eval_string(&mut self, parts: &'a [ast::StrPart], scope: ScopeIdx, span: Span) -> R<Value> {
+        // a literal without interpolations: its shared copy (charged as if built)
+        if let [ast::StrPart::Lit(text)] = parts
+            && text.len() <= MAX_LEN
+        {
+            self.charge(scope, span, text.len(), 0)?;
+            return Ok(Value::Str(self.intern(text)));
+        }
         let mut out: Vec<SubPart> = Vec::new();
-        let mut text = String::new();
+        // the text is built in a buffer kept between strings (an interpolation inside finds it
+        // taken and uses its own), so a build-time string costs one allocation, its own
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
         for part in parts {
             match part {
                 ast::StrPart::Lit(s) => text.push_str(s),
@@ -1378,7 +1454,9 @@ impl<'a> Interp<'a> {
         }
         self.charge(scope, span, text.len(), out.len())?;
         if out.is_empty() {
-            return Ok(Value::str(text));
+            let value = Value::str(text.as_str());
+            self.scratch = text;
+            return Ok(value);
         }
         out.push(SubPart::Lit(text));
         out.retain(|p| !matches!(p, SubPart::Lit(s) if s.is_empty()));
@@ -1394,12 +1472,8 @@ impl<'a> Interp<'a> {
     ) -> (ScopeIdx, Option<usize>, usize) {
         let module = self.scopes[scope].module;
         let inner = self.new_scope(Some(scope), module, None);
-        let index_slot = index_var.map(|v| {
-            self.bind(inner, &v.name, Value::Null, v.span);
-            self.scopes[inner].names[&v.name]
-        });
-        self.bind(inner, &var.name, Value::Null, var.span);
-        let var_slot = self.scopes[inner].names[&var.name];
+        let index_slot = index_var.map(|v| self.bind_ident(inner, v, Value::Null));
+        let var_slot = self.bind_ident(inner, var, Value::Null);
         (inner, index_slot, var_slot)
     }
 
@@ -1462,7 +1536,7 @@ impl<'a> Interp<'a> {
                     }
                 }
                 let key = match self.eval(&comp.key, inner)? {
-                    Value::Str(s) => s.to_string(),
+                    Value::Str(s) => s,
                     other => {
                         let message = format!(
                             "a map key must be a string known at build time, found {}",
@@ -1483,12 +1557,22 @@ impl<'a> Interp<'a> {
 
     fn eval_record(&mut self, entries: &'a [ast::RecordEntry], scope: ScopeIdx) -> R<Value> {
         // sized once: growing a map reallocates and re-indexes it
-        let mut fields = Fields::with_capacity_and_hasher(entries.len(), Default::default());
+        let mut fields = Fields::with_capacity(entries.len());
+        let shape = self.record_shape(entries);
+        let mut keys = shape.keys.iter();
         for entry in entries {
             match entry {
                 ast::RecordEntry::Field { key, value } => {
                     let value = self.eval(value, scope)?;
-                    fields.insert(key.name.clone(), value);
+                    let key = match keys.next() {
+                        Some(key) => key.clone(),
+                        None => self.intern(&key.name),
+                    };
+                    if shape.distinct {
+                        fields.push_new(key, value);
+                    } else {
+                        fields.insert(key, value);
+                    }
                 }
                 ast::RecordEntry::Spread(expr) => {
                     let value = self.eval(expr, scope)?;
@@ -1513,6 +1597,26 @@ impl<'a> Interp<'a> {
         Ok(Value::record(fields))
     }
 
+    /// The keys a record literal writes, made once per literal.
+    fn record_shape(&mut self, entries: &'a [ast::RecordEntry]) -> Rc<RecordShape> {
+        let id = entries.as_ptr() as usize;
+        if let Some(shape) = self.record_shapes.get(&id) {
+            return shape.clone();
+        }
+        let mut keys = Vec::with_capacity(entries.len());
+        let mut spreads = false;
+        for entry in entries {
+            match entry {
+                ast::RecordEntry::Field { key, .. } => keys.push(self.intern(&key.name)),
+                ast::RecordEntry::Spread(_) => spreads = true,
+            }
+        }
+        let distinct = !spreads && all_distinct(&keys);
+        let shape = Rc::new(RecordShape { keys, distinct });
+        self.record_shapes.insert(id, shape.clone());
+        shape
+    }
+
     /// Turns instances into records of their outputs, recursively, so the value is plain data.
     pub fn to_data(&mut self, value: Value, span: Span, scope: ScopeIdx) -> R<Value> {
         self.data_of(value, span, scope, &mut rustc_hash::FxHashSet::default())
@@ -1530,13 +1634,12 @@ impl<'a> Interp<'a> {
     ) -> R<Value> {
         match value {
             Value::Instance(instance) => {
-                let outputs: Vec<(String, usize)> = self.scopes[instance]
+                let outputs: Vec<(Rc<str>, usize)> = self.scopes[instance]
                     .outputs
                     .iter()
                     .map(|(k, v)| (k.clone(), *v))
                     .collect();
-                let mut fields =
-                    Fields::with_capacity_and_hasher(outputs.len(), Default::default());
+                let mut fields = Fields::with_capacity(outputs.len());
                 for (name, slot) in outputs {
                     let value = self.force(slot)?;
                     fields.insert(name, self.data_of(value, span, scope, clean)?);
@@ -1553,7 +1656,7 @@ impl<'a> Interp<'a> {
                 Ok(Value::list(out))
             }
             Value::Record(fields) if needs_conversion(&Value::Record(fields.clone()), clean) => {
-                let mut out = Fields::with_capacity_and_hasher(fields.len(), Default::default());
+                let mut out = Fields::with_capacity(fields.len());
                 for (k, v) in fields.iter() {
                     self.step(scope, span)?;
                     out.insert(k.clone(), self.data_of(v.clone(), span, scope, clean)?);
@@ -1702,10 +1805,10 @@ impl<'a> Interp<'a> {
                     }
                 }
             }
-            (Value::Record(fields), Value::Str(key)) => match fields.get(&*key) {
+            (Value::Record(fields), Value::Str(key)) => match fields.get(&key) {
                 Some(v) => Ok(v.clone()),
                 None => {
-                    let known: Vec<&str> = fields.keys().map(String::as_str).collect();
+                    let known: Vec<&str> = fields.keys().map(|k| &**k).collect();
                     let file = self.file_of(scope).to_string();
                     self.diagnostics.push(
                         Diagnostic::error(
@@ -1742,15 +1845,13 @@ impl<'a> Interp<'a> {
             Value::Fn(FnRef::Builtin(name)) => {
                 super::builtins::call(self, name, args, arg_exprs, span, scope)
             }
-            Value::Fn(FnRef::Declared { module, name }) => {
-                let Some(decl) = self.modules[module]
-                    .ast
-                    .items
-                    .iter()
-                    .find_map(|item| match &item.kind {
-                        ItemKind::Fn(f) if f.name.name == *name => Some(f),
-                        _ => None,
-                    })
+            Value::Fn(FnRef::Declared { module, item }) => {
+                let module = module as usize;
+                let Some(ItemKind::Fn(decl)) = self
+                    .modules
+                    .get(module)
+                    .and_then(|m| m.ast.items.get(item as usize))
+                    .map(|item| &item.kind)
                 else {
                     return Err(Abort);
                 };
@@ -1760,14 +1861,16 @@ impl<'a> Interp<'a> {
                 let mut args = args.into_iter();
                 for param in &decl.params {
                     match args.next() {
-                        Some(value) => self.bind(frame, &param.name.name, value, param.name.span),
+                        Some(value) => {
+                            self.bind_ident(frame, &param.name, value);
+                        }
                         None => match &param.default {
                             Some(default) => {
                                 let value = self.eval(default, frame)?;
-                                self.bind(frame, &param.name.name, value, param.name.span);
+                                self.bind_ident(frame, &param.name, value);
                             }
                             None => {
-                                self.bind(frame, &param.name.name, Value::Null, param.name.span)
+                                self.bind_ident(frame, &param.name, Value::Null);
                             }
                         },
                     }
@@ -1951,7 +2054,14 @@ fn needs_conversion(value: &Value, clean: &mut rustc_hash::FxHashSet<usize>) -> 
         Value::Record(fields) => Rc::as_ptr(fields) as usize,
         _ => return false,
     };
-    if clean.contains(&address) {
+    // A list or record held in one place only is reached once per visit of its holder, so
+    // only shared ones (most are not: properties are built fresh) need remembering.
+    let shared = match value {
+        Value::List(items) => Rc::strong_count(items) > 1,
+        Value::Record(fields) => Rc::strong_count(fields) > 1,
+        _ => false,
+    };
+    if shared && clean.contains(&address) {
         return false;
     }
     let needs = match value {
@@ -1959,7 +2069,7 @@ fn needs_conversion(value: &Value, clean: &mut rustc_hash::FxHashSet<usize>) -> 
         Value::Record(fields) => fields.values().any(|item| needs_conversion(item, clean)),
         _ => false,
     };
-    if !needs {
+    if shared && !needs {
         clean.insert(address);
     }
     needs
@@ -1974,21 +2084,50 @@ fn is_literal(expr: &ast::Expr) -> bool {
     }
 }
 
-/// The names a declaration makes visible in its scope (for `if`/`for` blocks: recursively).
-pub fn declared_names(item: &ast::Item, out: &mut Vec<(String, Span)>) {
+/// The names a declaration makes visible in its scope (for `if`/`for` blocks: recursively), as
+/// written in the tree.
+fn declared_idents<'t>(item: &'t ast::Item, out: &mut Vec<&'t ast::Ident>) {
     match &item.kind {
-        ItemKind::Let(decl) => out.push((decl.name.name.clone(), decl.name.span)),
-        ItemKind::Resource(decl) => out.push((decl.name.name.clone(), decl.name.span)),
+        ItemKind::Let(decl) => out.push(&decl.name),
+        ItemKind::Resource(decl) => out.push(&decl.name),
         ItemKind::If(block) => {
             for inner in block.then_items.iter().chain(block.else_items.iter()) {
-                declared_names(inner, out);
+                declared_idents(inner, out);
             }
         }
         ItemKind::For(block) => {
             for inner in &block.items {
-                declared_names(inner, out);
+                declared_idents(inner, out);
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(names: &[&str]) -> Vec<Rc<str>> {
+        names.iter().map(|n| Rc::from(*n)).collect()
+    }
+
+    #[test]
+    fn all_distinct_finds_a_repeated_key_among_few_and_many() {
+        assert!(all_distinct(&keys(&["a", "b", "c"])));
+        assert!(!all_distinct(&keys(&["a", "b", "a"])));
+        let many: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        let mut names: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(all_distinct(&keys(&names)));
+        names.push("k7");
+        assert!(!all_distinct(&keys(&names)));
+    }
+
+    #[test]
+    fn position_suffix_pads_to_the_width() {
+        assert_eq!(position_suffix("", 3, 0), "3");
+        assert_eq!(position_suffix("1", 3, 2), "103");
+        assert_eq!(position_suffix("12", 11, 2), "1211");
+        assert_eq!(concat(&["Api", "Logs", "1"]), "ApiLogs1");
     }
 }

@@ -66,8 +66,8 @@ fn find_documents<'v>(
     match value {
         Value::Record(fields) => {
             for (key, field) in fields.iter() {
-                path.push(Seg::Key(key.clone()));
-                if key == "PolicyDocument" {
+                path.push(Seg::Key(key.to_string()));
+                if &**key == "PolicyDocument" {
                     out.push((path.clone(), field));
                 } else {
                     find_documents(field, path, out, depth + 1);

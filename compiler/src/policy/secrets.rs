@@ -166,7 +166,7 @@ fn walk<'v>(
                 path.push(Step::Key(key));
                 // the name first: its last letter rules out most keys without reading the value
                 if is_secret_name(key) && is_plain(field) {
-                    out.push((path.clone(), key.clone()));
+                    out.push((path.clone(), key.to_string()));
                 } else {
                     walk(field, path, out, depth + 1);
                 }

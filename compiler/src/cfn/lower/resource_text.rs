@@ -120,7 +120,7 @@ impl Lowering<'_, '_> {
             }
         };
         for (key, item) in fields.iter() {
-            if tags_key == Some(key.as_str()) {
+            if tags_key == Some(&**key) {
                 if let Some(json) = self.json(item)? {
                     props.own_tags = Some((props.entries.len(), json));
                     props.entries.push(0..0);
@@ -132,7 +132,7 @@ impl Lowering<'_, '_> {
             props.text.push_str(": ");
             if self.write(item, PROPERTY_DEPTH, &mut props.text)? {
                 props.entries.push(start..props.text.len());
-                props.hosted_rotation |= key == "HostedRotationLambda";
+                props.hosted_rotation |= &**key == "HostedRotationLambda";
             } else {
                 props.text.truncate(start);
             }
@@ -168,8 +168,8 @@ impl Lowering<'_, '_> {
             ));
         };
         for (key, value) in fields.iter() {
-            let slot = OPTION_KEYS.iter().position(|k| k == key);
-            let text = match (key.as_str(), value) {
+            let slot = OPTION_KEYS.iter().position(|k| *k == &**key);
+            let text = match (&**key, value) {
                 (_, Value::Null) => continue,
                 ("DependsOn", value) => self.depends_on(value)?,
                 ("DeletionPolicy" | "UpdateReplacePolicy", Value::Str(s)) => {
