@@ -38,13 +38,21 @@ def read_data(path: Path) -> dict[str, dict]:
     for _ in range(nblocks):
         blocks.append(struct.unpack_from("<III", data, pos))
         pos += 12
+    # per type, in block order: its name and JSON length; block and offset follow from the lengths
     types = []
+    block, offset = 0, 0
     for _ in range(ntypes):
         (n,) = struct.unpack_from("<H", data, pos)
         name = data[pos + 2 : pos + 2 + n].decode()
         pos += 2 + n
-        types.append((name, *struct.unpack_from("<HII", data, pos)))
-        pos += 10
+        (length,) = struct.unpack_from("<I", data, pos)
+        pos += 4
+        if offset == blocks[block][2]:
+            block, offset = block + 1, 0
+        types.append((name, block, offset, length))
+        offset += length
+        assert offset <= blocks[block][2], "type past its block"
+    assert block == len(blocks) - 1 and offset == blocks[-1][2], "types do not fill the blocks"
     blob = pos
     inflated = []
     for offset, clen, rlen in blocks:
@@ -55,8 +63,7 @@ def read_data(path: Path) -> dict[str, dict]:
     out = {}
     for name, block, offset, length in types:
         out[name] = json.loads(inflated[block][offset : offset + length])
-    assert list(out) == sorted(out), "types not sorted"
-    return out
+    return dict(sorted(out.items()))
 
 
 def test_regenerates_byte_identical() -> None:

@@ -29,7 +29,7 @@ pub const NOTICE: &str = include_str!("schema/NOTICE");
 /// The cfn-lint release whose bundled schemas were compacted.
 pub const CFN_LINT_VERSION: &str = "1.58.0";
 
-const MAGIC: &[u8] = b"CVLCFN1\n";
+const MAGIC: &[u8] = b"CVLCFN2\n";
 
 /// One CloudFormation resource type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -338,16 +338,26 @@ impl Index {
         for _ in 0..nblocks {
             raw_blocks.push((r.u32()?, r.u32()?, r.u32()?));
         }
+        // The types are listed in the order of the blocks, with their lengths only: a type's
+        // block and offset follow from adding the lengths up.
         let mut types: Vec<(&'static str, Entry)> = Vec::with_capacity(ntypes.min(data.len()));
+        let (mut block, mut offset) = (0, 0);
         for _ in 0..ntypes {
             let n = r.u16()?;
             let name = std::str::from_utf8(r.take(n)?).ok()?;
-            let (block, offset, len) = (r.u16()?, r.u32()?, r.u32()?);
-            let raw_len = raw_blocks.get(block)?.2;
-            if offset.checked_add(len)? > raw_len {
+            let len = r.u32()?;
+            if offset == raw_blocks.get(block)?.2 {
+                (block, offset) = (block + 1, 0);
+            }
+            let end = offset.checked_add(len)?;
+            if end > raw_blocks.get(block)?.2 {
                 return None;
             }
             types.push((name, Entry { block, offset, len }));
+            offset = end;
+        }
+        if ntypes > 0 && (block + 1 != raw_blocks.len() || offset != raw_blocks.get(block)?.2) {
+            return None;
         }
         let blob = r.pos;
         let mut blocks = Vec::with_capacity(raw_blocks.len());
@@ -774,6 +784,18 @@ mod tests {
     fn malformed_data_is_rejected_without_panicking() {
         assert!(Index::parse(b"").is_none());
         assert!(Index::parse(b"CVLCFN1\n\x01\x00\x00\x00").is_none());
+        assert!(Index::parse(b"CVLCFN2\n\x01\x00\x00\x00").is_none());
+        // one block of 5 raw bytes (an empty stream), one type `A` of `len` bytes: the lengths
+        // must fill the blocks exactly
+        let data = |len: u8| -> &'static [u8] {
+            let mut d = b"CVLCFN2\n\x01\0\0\0\x01\0\0\0".to_vec();
+            d.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0]);
+            d.extend_from_slice(&[1, 0, b'A', len, 0, 0, 0]);
+            Vec::leak(d)
+        };
+        assert!(Index::parse(data(5)).is_some());
+        assert!(Index::parse(data(6)).is_none(), "past its block");
+        assert!(Index::parse(data(4)).is_none(), "the block is not filled");
         let truncated: &'static [u8] = DATA.get(..DATA.len() / 2).unwrap_or_default();
         if let Some(index) = Index::parse(truncated) {
             for i in 0..index.names.len() {
