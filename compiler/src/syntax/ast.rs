@@ -165,6 +165,29 @@ pub struct IfItems {
     pub else_items: Vec<Item>,
 }
 
+/// An `else if` of an `if` among declarations: where its `if` starts, its condition, its items.
+pub type ElseIf = (usize, Expr, Vec<Item>);
+
+/// The `else` items of an `if` among declarations: each `else if` of `chain` becomes an `if` item
+/// nested in the `else` of the one before, the innermost holding `else_items`; the nested items
+/// end at `end`. Both parsers (pest's builder and the fast path) build the chain with it.
+pub fn nest_else_ifs(chain: Vec<ElseIf>, else_items: Vec<Item>, end: usize) -> Vec<Item> {
+    chain
+        .into_iter()
+        .rev()
+        .fold(else_items, |else_items, (start, condition, then_items)| {
+            vec![Item {
+                doc: None,
+                kind: ItemKind::If(IfItems {
+                    condition,
+                    then_items,
+                    else_items,
+                }),
+                span: Span::new(start, end),
+            }]
+        })
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ForItems {
     pub var: Ident,

@@ -610,19 +610,7 @@ impl Fast<'_> {
             }
         }
         let levels = chain.len();
-        let end = self.end;
-        for (start, condition, then_items) in chain.into_iter().rev() {
-            let kind = ItemKind::If(ast::IfItems {
-                condition,
-                then_items,
-                else_items,
-            });
-            else_items = vec![Item {
-                doc: None,
-                kind,
-                span: Span::new(start, end),
-            }];
-        }
+        let else_items = ast::nest_else_ifs(chain, else_items, self.end);
         let kind = ItemKind::If(ast::IfItems {
             condition,
             then_items,

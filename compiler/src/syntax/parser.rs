@@ -925,23 +925,11 @@ impl<'f> Builder<'f> {
             let condition = self.expr(parts.next(self)?)?;
             branches.push((start, condition, self.decl_block(parts.next(self)?)?));
         }
-        let mut else_items = last
+        let else_items = last
             .map(|block| self.decl_block(block))
             .transpose()?
             .unwrap_or_default();
-        for (start, condition, then_items) in branches.into_iter().rev() {
-            let kind = ItemKind::If(ast::IfItems {
-                condition,
-                then_items,
-                else_items,
-            });
-            else_items = vec![Item {
-                doc: None,
-                kind,
-                span: Span::new(start, end),
-            }];
-        }
-        Ok(else_items)
+        Ok(ast::nest_else_ifs(branches, else_items, end))
     }
 
     /// Where the `if` of an `else if` starts.
