@@ -15,7 +15,7 @@
 //! front end needs from it.
 
 use crate::diagnostic::{self, Code, Diagnostic};
-use crate::eval::interp::Interp;
+use crate::eval::interp::{Interp, ModuleSource};
 use crate::eval::{builtins, params as eval_params};
 use crate::loader::{Loader, resolve_relative};
 use crate::project::{BuildOutput, BuildResult, CheckResult, PARAMS_FILE, ParamsResult};
@@ -498,15 +498,12 @@ pub fn evaluate_uncached<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> Bu
     }
 }
 
-/// What `Interp::new` takes per module: its file id, its tree, its imports as module indexes.
-type InterpModule<'a> = (String, &'a ast::File, IndexMap<String, Option<usize>>);
-
 /// The interpreter's modules: the project's files in order, with their imports as module indexes.
 fn modules_of<'a>(
     db: &dyn Db,
     files: &[SourceFile],
     asts: &'a [Arc<ast::File>],
-) -> Vec<InterpModule<'a>> {
+) -> Vec<ModuleSource<'a>> {
     files
         .iter()
         .zip(asts.iter())

@@ -266,13 +266,13 @@ pub fn pascal_case(name: &str) -> String {
     out
 }
 
+/// What the interpreter is given of one module: its file id, its tree, and its import aliases
+/// (alias to module index; `None` when the import did not resolve).
+pub type ModuleSource<'a> = (String, &'a ast::File, IndexMap<String, Option<usize>>);
+
 impl<'a> Interp<'a> {
-    /// Sets up the modules (index 0 is the entry file). `modules` gives each module's file id,
-    /// tree and import aliases (alias to module index).
-    pub fn new(
-        modules: Vec<(String, &'a ast::File, IndexMap<String, Option<usize>>)>,
-        params: IndexMap<String, Value>,
-    ) -> Self {
+    /// Sets up the modules (index 0 is the entry file).
+    pub fn new(modules: Vec<ModuleSource<'a>>, params: IndexMap<String, Value>) -> Self {
         let mut interp = Interp {
             modules: Vec::new(),
             scopes: Vec::new(),
