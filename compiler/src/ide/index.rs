@@ -198,29 +198,8 @@ pub struct FileIndex {
     pub records: Vec<RecordSite>,
 }
 
-/// The built-in functions.
-pub const BUILTINS: &[&str] = &[
-    "len",
-    "keys",
-    "values",
-    "contains",
-    "upper",
-    "lower",
-    "replace",
-    "to_string",
-    "to_json",
-    "min",
-    "max",
-    "flatten",
-    "join",
-    "split",
-    "select",
-    "cidr",
-    "base64",
-    "import_value",
-    "secret",
-    "ssm",
-];
+/// The built-in functions: the evaluator's list.
+pub use crate::eval::builtins::NAMES as BUILTINS;
 
 /// The fields of `aws`, with their docs.
 pub const AWS_FIELDS: &[(&str, &str, &str)] = &[
