@@ -9,10 +9,15 @@
 //! inflated at most once: the inflater of a block keeps its state and output, and resumes from
 //! there when a later type of the block is asked for. No IO; it builds for wasm32.
 //!
+//! Native binaries embed the same data with its blocks already inflated (magic `CVLRAW2\n`,
+//! written by `build.rs`): a lookup reads its type's JSON in place and inflates nothing. Only
+//! the wasm32 build, whose size is a budget, carries the deflated form.
+//!
 //! Property types follow the compact grammar `s i n b j` (string, integer, number, boolean, free
 //! JSON), `L<T>` (list), `M<T>` (map with string keys), `@Def` (an object shape in
 //! [`ResourceType::definitions`]) and `A|B` (union).
 
+use std::borrow::Cow;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use indexmap::IndexMap;
@@ -20,8 +25,9 @@ use miniz_oxide::inflate::TINFLStatus;
 use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
 use serde::Deserialize;
 
-/// The embedded data: see the module docs and `scripts/gen-cfn-schemas.py` for the layout.
-static DATA: &[u8] = include_bytes!("schema/resources.bin");
+/// The embedded data, as `build.rs` prepared it for the target: deflated blocks for wasm32,
+/// inflated ones elsewhere. See the module docs and `scripts/gen-cfn-schemas.py` for the layout.
+static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/resources.bin"));
 
 /// Where the data comes from: cfn-lint version, licence and schema date.
 pub const NOTICE: &str = include_str!("schema/NOTICE");
@@ -29,7 +35,10 @@ pub const NOTICE: &str = include_str!("schema/NOTICE");
 /// The cfn-lint release whose bundled schemas were compacted.
 pub const CFN_LINT_VERSION: &str = "1.58.0";
 
+/// Data whose blocks are raw-deflate streams (`schema/resources.bin` as generated).
 const MAGIC: &[u8] = b"CVLCFN2\n";
+/// The same layout with every block stored inflated (native builds; see `build.rs`).
+const STORED_MAGIC: &[u8] = b"CVLRAW2\n";
 
 /// One CloudFormation resource type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,6 +277,8 @@ struct Entry {
 
 struct Index {
     data: &'static [u8],
+    /// The blocks are stored inflated ([`STORED_MAGIC`]): a type's JSON is read in place.
+    stored: bool,
     blocks: Vec<Block>,
     /// One per block, created on the block's first use.
     inflaters: Vec<Mutex<Option<Inflater>>>,
@@ -321,6 +332,7 @@ impl Index {
     fn empty() -> Index {
         Index {
             data: &[],
+            stored: true,
             blocks: vec![],
             inflaters: vec![],
             names: vec![],
@@ -332,9 +344,11 @@ impl Index {
     /// Reads the tables; `None` if the data is malformed.
     fn parse(data: &'static [u8]) -> Option<Index> {
         let mut r = Reader { data, pos: 0 };
-        if r.take(MAGIC.len())? != MAGIC {
-            return None;
-        }
+        let stored = match r.take(MAGIC.len())? {
+            magic if magic == MAGIC => false,
+            magic if magic == STORED_MAGIC => true,
+            _ => return None,
+        };
         let (ntypes, nblocks) = (r.u32()?, r.u32()?);
         let mut raw_blocks = Vec::with_capacity(nblocks.min(data.len()));
         for _ in 0..nblocks {
@@ -366,6 +380,9 @@ impl Index {
         for (offset, len, raw_len) in raw_blocks {
             let start = blob.checked_add(offset)?;
             data.get(start..start.checked_add(len)?)?;
+            if stored && len != raw_len {
+                return None;
+            }
             blocks.push(Block {
                 start,
                 len,
@@ -379,6 +396,7 @@ impl Index {
         let inflaters = blocks.iter().map(|_| Mutex::new(None)).collect();
         Some(Index {
             data,
+            stored,
             blocks,
             inflaters,
             names,
@@ -400,9 +418,9 @@ impl Index {
             .map_err(|e| format!("{name}: {e}"))
     }
 
-    /// The compact JSON of type `i`: its block inflated up to the end of the type, going on
-    /// from where the block's inflater stopped.
-    fn json(&self, i: usize) -> Result<Vec<u8>, String> {
+    /// The compact JSON of type `i`: read in place from a stored block, or its block inflated
+    /// up to the end of the type, going on from where the block's inflater stopped.
+    fn json(&self, i: usize) -> Result<Cow<'static, [u8]>, String> {
         let entry = self.entries.get(i).ok_or("no such type")?;
         let block = self.blocks.get(entry.block).ok_or("no such block")?;
         let input = self
@@ -412,6 +430,11 @@ impl Index {
         let end = entry.offset + entry.len;
         if end > block.raw_len {
             return Err("type out of block".into());
+        }
+        if self.stored {
+            return Ok(Cow::Borrowed(
+                input.get(entry.offset..end).ok_or("type out of block")?,
+            ));
         }
         let mut guard = self
             .inflaters
@@ -445,11 +468,13 @@ impl Index {
                 }
             }
         }
-        Ok(inflater
-            .out
-            .get(entry.offset..end)
-            .ok_or("type out of block")?
-            .to_vec())
+        Ok(Cow::Owned(
+            inflater
+                .out
+                .get(entry.offset..end)
+                .ok_or("type out of block")?
+                .to_vec(),
+        ))
     }
 }
 
@@ -798,32 +823,58 @@ mod tests {
         assert!(Index::parse(data(5)).is_some());
         assert!(Index::parse(data(6)).is_none(), "past its block");
         assert!(Index::parse(data(4)).is_none(), "the block is not filled");
-        let truncated: &'static [u8] = DATA.get(..DATA.len() / 2).unwrap_or_default();
-        if let Some(index) = Index::parse(truncated) {
-            for i in 0..index.names.len() {
-                let _ = index.decode(i);
+        // stored blocks: the stored length must be the raw length
+        let stored = |stored_len: u8| -> &'static [u8] {
+            let mut d = b"CVLRAW2\n\x01\0\0\0\x01\0\0\0".to_vec();
+            d.extend_from_slice(&[0, 0, 0, 0, stored_len, 0, 0, 0, 2, 0, 0, 0]);
+            d.extend_from_slice(&[1, 0, b'A', 2, 0, 0, 0]);
+            d.extend_from_slice(b"{}");
+            Vec::leak(d)
+        };
+        let index = Index::parse(stored(2)).expect("stored data");
+        assert_eq!(index.json(0).expect("read").as_ref(), b"{}");
+        assert!(
+            Index::parse(stored(1)).is_none(),
+            "stored length is not the raw length"
+        );
+        for data in [DATA, DEFLATED] {
+            let truncated: &'static [u8] = data.get(..data.len() / 2).unwrap_or_default();
+            if let Some(index) = Index::parse(truncated) {
+                for i in 0..index.names.len() {
+                    let _ = index.decode(i);
+                }
             }
         }
         assert!(prefix_pattern("a(b).*").is_none());
         assert_eq!(prefix_pattern(r"Outputs\..*").as_deref(), Some("Outputs."));
     }
 
+    /// The generated data, deflated, as the wasm build embeds it.
+    static DEFLATED: &[u8] = include_bytes!("schema/resources.bin");
+
     /// A block's inflater resumes where it stopped: asking for the types in order (each one
     /// resumes) and in reverse order (the first inflates the most, the others are already
-    /// there) gives the same bytes for every type.
+    /// there) gives the same bytes for every type. The data this build embeds (stored blocks,
+    /// natively) holds the same bytes too.
     #[test]
-    fn resumed_inflating_matches_inflating_at_once() {
-        let forward = Index::parse(DATA).expect("index");
-        let backward = Index::parse(DATA).expect("index");
+    fn resumed_inflating_matches_inflating_at_once_and_the_stored_data() {
+        let forward = Index::parse(DEFLATED).expect("index");
+        let backward = Index::parse(DEFLATED).expect("index");
+        let embedded = Index::parse(DATA).expect("index");
+        assert!(!forward.stored);
+        assert_eq!(embedded.stored, cfg!(not(target_arch = "wasm32")));
+        assert_eq!(embedded.names, forward.names);
         let n = forward.names.len();
-        let backward_json: Vec<Vec<u8>> = (0..n)
+        let backward_json: Vec<Cow<[u8]>> = (0..n)
             .rev()
             .map(|i| backward.json(i).expect("inflate"))
             .collect();
         for i in 0..n {
+            let json = forward.json(i).expect("inflate");
+            assert_eq!(json, backward_json[n - 1 - i], "{}", forward.names[i]);
             assert_eq!(
-                forward.json(i).expect("inflate"),
-                backward_json[n - 1 - i],
+                json,
+                embedded.json(i).expect("read"),
                 "{}",
                 forward.names[i]
             );
