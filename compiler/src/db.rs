@@ -15,8 +15,9 @@
 //! front end needs from it.
 
 use crate::diagnostic::{self, Code, Diagnostic};
-use crate::eval::interp::{Interp, ModuleSource};
-use crate::eval::{builtins, params as eval_params};
+use crate::eval::interp::Interp;
+use crate::eval::params as eval_params;
+use crate::evaluation::{self, Trees};
 use crate::loader::{Loader, resolve_relative};
 use crate::project::{BuildOutput, BuildResult, CheckResult, PARAMS_FILE, ParamsResult};
 use crate::source::Span;
@@ -441,86 +442,56 @@ pub fn evaluate_uncached<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> Bu
     let Some(entry) = db.workspace().files(db).get(request.entry(db)).copied() else {
         return BuildOutcome::default();
     };
-    let mut diagnostics = static_diagnostics(db, entry);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return BuildOutcome {
-            output: None,
-            diagnostics,
-        };
-    }
-    let files = project_files(db, entry);
-    let entry_ast = parse(db, entry).ast.clone();
-    let (param_values, param_diagnostics) =
-        eval_params::read(entry.path(db), &entry_ast, request.params(db));
-    if !param_diagnostics.is_empty() {
-        diagnostics.extend(param_diagnostics);
-        return BuildOutcome {
-            output: None,
-            diagnostics,
-        };
-    }
-    let asts: Vec<Arc<ast::File>> = files.iter().map(|f| parse(db, *f).ast.clone()).collect();
-    let mut interp = Interp::new(modules_of(db, &files, &asts), param_values);
-    interp.register_all();
-    interp.force_all();
-    if !interp.diagnostics.iter().any(Diagnostic::is_error) {
-        let sources: Vec<(&str, &str)> = files
-            .iter()
-            .map(|f| (f.path(db).as_str(), f.text(db).as_str()))
-            .collect();
-        let findings = crate::policy::run(&mut interp, &sources);
-        interp.diagnostics.extend(findings);
-    }
-    let output = if interp.diagnostics.iter().any(Diagnostic::is_error) {
-        None
-    } else {
-        let values = final_param_values(&mut interp, &entry_ast);
-        let output = crate::cfn::lower::lower(&mut interp, &values);
-        if interp.diagnostics.iter().any(Diagnostic::is_error) {
-            None
-        } else {
-            output
-        }
-    };
-    if output.is_none() && interp.diagnostics.is_empty() {
-        interp.diagnostics.push(Diagnostic::error(
-            Code::NoStacks,
-            entry.path(db).clone(),
-            Span::default(),
-            "the build failed",
-        ));
-    }
-    diagnostics.extend(std::mem::take(&mut interp.diagnostics));
-    diagnostic::sort_and_dedup(&mut diagnostics);
+    let (output, diagnostics) = evaluation::outcome(static_diagnostics(db, entry), || {
+        Trees::of(db, entry).evaluate(request.params(db), None)
+    });
     BuildOutcome {
         output,
         diagnostics,
     }
 }
 
-/// The interpreter's modules: the project's files in order, with their imports as module indexes.
-fn modules_of<'a>(
-    db: &dyn Db,
-    files: &[SourceFile],
-    asts: &'a [Arc<ast::File>],
-) -> Vec<ModuleSource<'a>> {
-    files
-        .iter()
-        .zip(asts.iter())
-        .map(|(file, ast)| {
-            let imports = resolve_imports(db, *file)
-                .targets
-                .iter()
-                .map(|(alias, target)| {
-                    (
-                        alias.clone(),
-                        target.and_then(|t| files.iter().position(|f| *f == t)),
-                    )
-                })
-                .collect();
-            (file.path(db).clone(), &**ast, imports)
-        })
-        .collect()
+/// [`evaluate_uncached`], with the evaluation on another thread while this one type-checks
+/// (see `evaluation.rs`): the same outcome, in about the time of the longer of the two.
+#[cfg(not(target_arch = "wasm32"))]
+fn evaluate_while_checking(
+    db: &CvlDb,
+    entry: SourceFile,
+    params: &[(String, String)],
+) -> BuildOutcome {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    /// The evaluating thread's stack: as much as a main thread's.
+    const EVALUATION_STACK: usize = 8 << 20;
+    let trees = Trees::of(db, entry);
+    let cancel = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let evaluating = std::thread::Builder::new()
+            .name("cvl-evaluate".into())
+            .stack_size(EVALUATION_STACK)
+            .spawn_scoped(scope, || trees.evaluate(params, Some(&cancel)));
+        let Ok(evaluating) = evaluating else {
+            // no thread to be had: evaluate after checking, on this one
+            let (output, diagnostics) = evaluation::outcome(static_diagnostics(db, entry), || {
+                trees.evaluate(params, None)
+            });
+            return BuildOutcome {
+                output,
+                diagnostics,
+            };
+        };
+        let diagnostics = static_diagnostics(db, entry);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            cancel.store(true, Ordering::Relaxed);
+        }
+        let evaluated = evaluating
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (output, diagnostics) = evaluation::outcome(diagnostics, || evaluated);
+        BuildOutcome {
+            output,
+            diagnostics,
+        }
+    })
 }
 
 /// The project of `entry` set up for evaluation with `params`, nothing forced yet, handed to
@@ -538,34 +509,9 @@ pub fn with_interp<T>(
     {
         return None;
     }
-    let files = project_files(db, entry);
-    let entry_ast = parse(db, entry).ast.clone();
-    let (param_values, param_diagnostics) = eval_params::read(entry.path(db), &entry_ast, params);
-    if !param_diagnostics.is_empty() {
-        return None;
-    }
-    let asts: Vec<Arc<ast::File>> = files.iter().map(|f| parse(db, *f).ast.clone()).collect();
-    let mut interp = Interp::new(modules_of(db, &files, &asts), param_values);
-    interp.register_all();
-    Some(f(&mut interp, &files))
-}
-
-/// Every param's value in this build (given or default), for the manifest.
-fn final_param_values(
-    interp: &mut Interp<'_>,
-    entry: &ast::File,
-) -> IndexMap<String, serde_json::Value> {
-    let scope = interp.modules[0].scope;
-    let mut values = IndexMap::new();
-    for (_, param) in eval_params::declarations(entry) {
-        if let Ok(value) = interp.lookup(scope, &param.name.name, param.name.span) {
-            values.insert(
-                param.name.name.clone(),
-                builtins::to_json(&value).unwrap_or(serde_json::Value::Null),
-            );
-        }
-    }
-    values
+    let trees = Trees::of(db, entry);
+    let mut interp = trees.interp(params).ok()?;
+    Some(f(&mut interp, &trees.files))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -612,10 +558,18 @@ pub fn build_in(
             sources: sources(db, params),
         };
     }
-    let request = BuildRequest::new(db, entry.to_string(), params.to_vec());
     // take the result out of the database instead of copying it out of a memo
     let sources = sources(db, params);
-    let outcome = evaluate_uncached(db, request);
+    #[cfg(not(target_arch = "wasm32"))]
+    let outcome = match db.file(entry) {
+        Some(file) => evaluate_while_checking(db, file, params),
+        None => BuildOutcome::default(),
+    };
+    #[cfg(target_arch = "wasm32")]
+    let outcome = evaluate_uncached(
+        db,
+        BuildRequest::new(db, entry.to_string(), params.to_vec()),
+    );
     BuildResult {
         output: outcome.output,
         diagnostics: outcome.diagnostics,

@@ -15,6 +15,7 @@ pub mod cfn;
 pub mod db;
 pub mod diagnostic;
 pub mod eval;
+pub mod evaluation;
 pub mod ide;
 pub mod loader;
 pub mod policy;

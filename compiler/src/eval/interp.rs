@@ -15,11 +15,14 @@ use crate::syntax::ast::{self, BinaryOp, ExprKind, ItemKind, UnaryOp};
 use indexmap::IndexMap;
 use std::collections::VecDeque;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Evaluation stops with `step-budget-exceeded` after this many steps.
 pub const STEP_BUDGET: u64 = 10_000_000;
 /// Lists, strings and ranges longer than this are `limit-exceeded`.
 pub const MAX_LEN: usize = 1_000_000;
+/// How often evaluation looks at its cancel flag, in steps.
+const CANCEL_POLL_STEPS: u64 = 4096;
 /// How deeply evaluation may nest (calls, lazy lets, nested expressions).
 const MAX_DEPTH: usize = 350;
 /// What registering one declaration costs, in steps: `for` blocks repeat declarations, and each
@@ -180,6 +183,8 @@ pub struct Interp<'a> {
     steps: u64,
     depth: usize,
     budget_exceeded: bool,
+    /// Once set, evaluation stops as if the budget were spent (see [`Interp::cancel_on`]).
+    cancel: Option<&'a AtomicBool>,
     pub params: IndexMap<String, Value>,
     /// Counts the scopes that must outlive the expression that made them (component instances
     /// and expanded declaration blocks). While it is unchanged, the scopes and slots an
@@ -284,6 +289,7 @@ impl<'a> Interp<'a> {
             pending: VecDeque::new(),
             diagnostics: Vec::new(),
             steps: 0,
+            cancel: None,
             depth: 0,
             budget_exceeded: false,
             params,
@@ -1202,11 +1208,24 @@ impl<'a> Interp<'a> {
     // ------------------------------------------------------------------------------------------
     // Expressions
 
+    /// Stops evaluating soon after `cancel` is set: every few thousand steps fail from then on,
+    /// with no diagnostic. For an evaluation whose result nobody will read (a build that runs
+    /// it beside the type checker, which found an error).
+    pub fn cancel_on(&mut self, cancel: &'a AtomicBool) {
+        self.cancel = Some(cancel);
+    }
+
     fn step(&mut self, scope: ScopeIdx, span: Span) -> R<()> {
         if self.budget_exceeded {
             return Err(Abort);
         }
         self.steps += 1;
+        if self.steps.is_multiple_of(CANCEL_POLL_STEPS)
+            && self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            self.budget_exceeded = true;
+            return Err(Abort);
+        }
         if self.steps > STEP_BUDGET {
             self.budget_exceeded = true;
             return Err(self.error(

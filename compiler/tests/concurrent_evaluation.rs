@@ -1,0 +1,167 @@
+//! A one-shot build evaluates on another thread while it type-checks (`evaluation.rs`). Its
+//! outcome is the sequential one, check first and evaluate only what has no static error: the
+//! same templates, manifest and diagnostics for every fixture and example, and an evaluation
+//! started beside a failing check is cancelled.
+
+use cvl::db::{BuildRequest, CvlDb, evaluate_uncached};
+use cvl::evaluation::Trees;
+use cvl::{Code, MemoryLoader};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+type Summary = (Vec<(String, String)>, Option<String>, Vec<String>);
+
+fn summary(output: Option<&cvl::BuildOutput>, diagnostics: &[cvl::Diagnostic]) -> Summary {
+    let stacks = output
+        .iter()
+        .flat_map(|o| o.stacks.iter().map(|s| (s.name.clone(), s.text.clone())))
+        .collect();
+    let manifest = output.map(|o| o.manifest.to_string());
+    let diagnostics = diagnostics
+        .iter()
+        .map(|d| format!("{:?} {} {:?} {}", d.code, d.file, d.span, d.message))
+        .collect();
+    (stacks, manifest, diagnostics)
+}
+
+/// Checks first, then evaluates when nothing is wrong: [`evaluate_uncached`], on this thread.
+fn sequential(loader: &MemoryLoader, entry: &str, params: &[(String, String)]) -> Summary {
+    let mut db = CvlDb::new();
+    db.load_project(loader, entry);
+    let request = BuildRequest::new(&db, entry.to_string(), params.to_vec());
+    let outcome = evaluate_uncached(&db, request);
+    summary(outcome.output.as_ref(), &outcome.diagnostics)
+}
+
+fn concurrent(loader: &MemoryLoader, entry: &str, params: &[(String, String)]) -> Summary {
+    let result = cvl::build(loader, entry, params);
+    summary(result.output.as_ref(), &result.diagnostics)
+}
+
+fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Every `.cvl` file under `dir`, with its path relative to `dir`.
+fn cvl_files(dir: &Path, prefix: &str, out: &mut Vec<(String, String)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if path.is_dir() {
+            cvl_files(&path, &format!("{prefix}{name}/"), out);
+        } else if name.ends_with(".cvl")
+            && let Ok(text) = std::fs::read_to_string(&path)
+        {
+            out.push((format!("{prefix}{name}"), text));
+        }
+    }
+}
+
+#[test]
+fn every_fixture_builds_as_it_would_sequentially() {
+    let mut cases = Vec::new();
+    cvl_files(&repository().join("tests/cases"), "", &mut cases);
+    assert!(cases.len() > 50, "found only {} fixtures", cases.len());
+    let mut with_errors = 0;
+    for (path, text) in &cases {
+        let mut loader = MemoryLoader::new();
+        loader.insert("main.cvl", text.as_str());
+        for params in [vec![], vec![("env".to_string(), "prod".to_string())]] {
+            let expected = sequential(&loader, "main.cvl", &params);
+            assert_eq!(concurrent(&loader, "main.cvl", &params), expected, "{path}");
+            with_errors += usize::from(expected.1.is_none());
+        }
+    }
+    // the fixtures cover failing builds as well as passing ones
+    assert!(
+        with_errors > 50 && with_errors < cases.len() * 2,
+        "{with_errors}"
+    );
+}
+
+#[test]
+fn every_example_env_builds_as_it_would_sequentially() {
+    for (example, envs) in [
+        ("canvalo", &["beta", "gamma", "prod"][..]),
+        ("flowops", &["dev", "staging", "prod"]),
+        ("mcp-gateway", &[]),
+        ("platform", &["dev", "staging", "production"]),
+    ] {
+        let mut files = Vec::new();
+        cvl_files(&repository().join("examples").join(example), "", &mut files);
+        let mut loader = MemoryLoader::new();
+        for (path, text) in &files {
+            loader.insert(path.as_str(), text.as_str());
+        }
+        let builds: Vec<Vec<(String, String)>> = match envs {
+            [] => vec![vec![]],
+            envs => envs
+                .iter()
+                .map(|env| vec![("env".to_string(), env.to_string())])
+                .collect(),
+        };
+        for params in builds {
+            let expected = sequential(&loader, "main.cvl", &params);
+            assert!(
+                expected.1.is_some(),
+                "{example} {params:?}: {:?}",
+                expected.2
+            );
+            assert_eq!(
+                concurrent(&loader, "main.cvl", &params),
+                expected,
+                "{example} {params:?}"
+            );
+        }
+    }
+}
+
+/// A type error beside an evaluation that would spend the whole step budget: the build reports
+/// the type error alone, as a sequential build does; and a cancelled evaluation stops long
+/// before the budget, with no output.
+#[test]
+fn a_failing_check_cancels_the_evaluation() {
+    let text = "let big = [for i in 0..100000: len([for j in 0..1000: j])]\n\
+                let wrong: int = \"text\"\n\
+                resource T: AWS::SNS::Topic { TopicName: \"${len(big)}\" }\n";
+    let mut loader = MemoryLoader::new();
+    loader.insert("main.cvl", text);
+    let built = concurrent(&loader, "main.cvl", &[]);
+    assert_eq!(built, sequential(&loader, "main.cvl", &[]));
+    assert!(built.1.is_none());
+    assert!(
+        built.2.iter().all(|d| !d.starts_with("StepBudgetExceeded")),
+        "{:?}",
+        built.2
+    );
+
+    let mut db = CvlDb::new();
+    db.load_project(&loader, "main.cvl");
+    let entry = db.file("main.cvl").expect("loaded");
+    let trees = Trees::of(&db, entry);
+    let uncancelled = trees.evaluate(&[], None);
+    assert!(
+        uncancelled
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::StepBudgetExceeded),
+        "without cancelling, the evaluation spends its budget"
+    );
+    let cancel = AtomicBool::new(true);
+    let cancelled = trees.evaluate(&[], Some(&cancel));
+    assert!(cancelled.output.is_none());
+    assert!(
+        cancelled
+            .diagnostics
+            .iter()
+            .all(|d| d.code != Code::StepBudgetExceeded),
+        "{:?}",
+        cancelled.diagnostics
+    );
+}
