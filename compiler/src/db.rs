@@ -452,7 +452,9 @@ pub fn evaluate_uncached<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> Bu
 }
 
 /// [`evaluate_uncached`], with the evaluation on another thread while this one type-checks
-/// (see `evaluation.rs`): the same outcome, in about the time of the longer of the two.
+/// (see `evaluation.rs`): the same outcome, in about the time of the longer of the two. The
+/// evaluating thread sends its result as soon as it has it, and then drops the interpreter's
+/// values on its own, detached: a build does not wait for that.
 #[cfg(not(target_arch = "wasm32"))]
 fn evaluate_while_checking(
     db: &CvlDb,
@@ -462,36 +464,49 @@ fn evaluate_while_checking(
     use std::sync::atomic::{AtomicBool, Ordering};
     /// The evaluating thread's stack: as much as a main thread's.
     const EVALUATION_STACK: usize = 8 << 20;
-    let trees = Trees::of(db, entry);
-    let cancel = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        let evaluating = std::thread::Builder::new()
+    let trees = Arc::new(Trees::of(db, entry));
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (send, receive) = std::sync::mpsc::sync_channel(1);
+    let evaluating = {
+        let (trees, cancel, params) = (trees.clone(), cancel.clone(), params.to_vec());
+        std::thread::Builder::new()
             .name("cvl-evaluate".into())
             .stack_size(EVALUATION_STACK)
-            .spawn_scoped(scope, || trees.evaluate(params, Some(&cancel)));
-        let Ok(evaluating) = evaluating else {
-            // no thread to be had: evaluate after checking, on this one
-            let (output, diagnostics) = evaluation::outcome(static_diagnostics(db, entry), || {
-                trees.evaluate(params, None)
-            });
-            return BuildOutcome {
-                output,
-                diagnostics,
-            };
-        };
-        let diagnostics = static_diagnostics(db, entry);
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            cancel.store(true, Ordering::Relaxed);
-        }
-        let evaluated = evaluating
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let (output, diagnostics) = evaluation::outcome(diagnostics, || evaluated);
-        BuildOutcome {
+            .spawn(move || {
+                trees.evaluate_then(&params, Some(&cancel), |evaluated| {
+                    // the receiver only goes away with a panic of its own
+                    let _ = send.send(evaluated);
+                })
+            })
+    };
+    let Ok(evaluating) = evaluating else {
+        // no thread to be had: evaluate after checking, on this one
+        let (output, diagnostics) = evaluation::outcome(static_diagnostics(db, entry), || {
+            trees.evaluate(params, None)
+        });
+        return BuildOutcome {
             output,
             diagnostics,
-        }
-    })
+        };
+    };
+    let diagnostics = static_diagnostics(db, entry);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        cancel.store(true, Ordering::Relaxed);
+    }
+    let evaluated = match receive.recv() {
+        Ok(evaluated) => evaluated,
+        // nothing sent: the evaluation panicked, and this thread goes on with that panic (a
+        // thread that returned has sent its result; evaluating here again is what is left)
+        Err(_) => match evaluating.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => trees.evaluate(params, None),
+        },
+    };
+    let (output, diagnostics) = evaluation::outcome(diagnostics, || evaluated);
+    BuildOutcome {
+        output,
+        diagnostics,
+    }
 }
 
 /// The project of `entry` set up for evaluation with `params`, nothing forced yet, handed to

@@ -21,10 +21,10 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 /// The files of a project, entry first, as the interpreter needs them.
-pub struct Trees<'db> {
+pub struct Trees {
     pub files: Vec<SourceFile>,
-    paths: Vec<&'db String>,
-    texts: Vec<&'db str>,
+    paths: Vec<String>,
+    texts: Vec<String>,
     asts: Vec<Arc<ast::File>>,
     /// Per file, its import aliases with the index of the file each one names.
     imports: Vec<IndexMap<String, Option<usize>>>,
@@ -36,9 +36,11 @@ pub struct Evaluated {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl<'db> Trees<'db> {
-    /// The trees of `entry` and the files it imports, in [`project_files`] order.
-    pub fn of(db: &'db dyn Db, entry: SourceFile) -> Trees<'db> {
+impl Trees {
+    /// The trees of `entry` and the files it imports, in [`project_files`] order. They own
+    /// what they hold (the texts are copied), so that an evaluation can outlive the borrow of
+    /// the database.
+    pub fn of(db: &dyn Db, entry: SourceFile) -> Trees {
         let files = project_files(db, entry);
         let imports = files
             .iter()
@@ -54,8 +56,8 @@ impl<'db> Trees<'db> {
             })
             .collect();
         Trees {
-            paths: files.iter().map(|f| f.path(db)).collect(),
-            texts: files.iter().map(|f| f.text(db).as_str()).collect(),
+            paths: files.iter().map(|f| f.path(db).clone()).collect(),
+            texts: files.iter().map(|f| f.text(db).clone()).collect(),
             asts: files.iter().map(|f| parse(db, *f).ast.clone()).collect(),
             imports,
             files,
@@ -68,7 +70,7 @@ impl<'db> Trees<'db> {
             .iter()
             .zip(&self.asts)
             .zip(&self.imports)
-            .map(|((path, ast), imports)| ((*path).clone(), &**ast, imports.clone()))
+            .map(|((path, ast), imports)| (path.clone(), &**ast, imports.clone()))
             .collect()
     }
 
@@ -94,13 +96,25 @@ impl<'db> Trees<'db> {
         params: &[(String, String)],
         cancel: Option<&'s AtomicBool>,
     ) -> Evaluated {
+        self.evaluate_then(params, cancel, |evaluated| evaluated)
+    }
+
+    /// [`Trees::evaluate`], handing the result to `deliver` before the interpreter and its
+    /// values are dropped, which takes a while after a large build: a caller on another thread
+    /// can go on meanwhile.
+    pub fn evaluate_then<'s, T>(
+        &'s self,
+        params: &[(String, String)],
+        cancel: Option<&'s AtomicBool>,
+        deliver: impl FnOnce(Evaluated) -> T,
+    ) -> T {
         let mut interp = match self.interp(params) {
             Ok(interp) => interp,
             Err(diagnostics) => {
-                return Evaluated {
+                return deliver(Evaluated {
                     output: None,
                     diagnostics,
-                };
+                });
             }
         };
         if let Some(cancel) = cancel {
@@ -112,7 +126,7 @@ impl<'db> Trees<'db> {
                 .paths
                 .iter()
                 .zip(&self.texts)
-                .map(|(path, text)| (path.as_str(), *text))
+                .map(|(path, text)| (path.as_str(), text.as_str()))
                 .collect();
             let findings = crate::policy::run(&mut interp, &sources);
             interp.diagnostics.extend(findings);
@@ -133,10 +147,10 @@ impl<'db> Trees<'db> {
                 "the build failed",
             ));
         }
-        Evaluated {
+        deliver(Evaluated {
             output,
             diagnostics: std::mem::take(&mut interp.diagnostics),
-        }
+        })
     }
 
     /// Every param's value in this build (given or default), for the manifest.

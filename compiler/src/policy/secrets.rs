@@ -38,16 +38,34 @@ pub fn is_secret_name(name: &str) -> bool {
             .filter(u8::is_ascii_alphanumeric)
             .map(|b| b.to_ascii_lowercase())
     };
-    // the last two rule out most names before any ending is compared in full
-    let mut tail = normal();
-    let (Some(last), Some(before)) = (tail.next(), tail.next()) else {
+    // the last letter rules out most names (`Name`, `Value`, `Type`, `Image`: one ending at
+    // most) before any ending is compared in full
+    let Some(last) = normal().next() else {
         return false;
     };
-    SECRET_ENDINGS.iter().any(|ending| {
-        ending.as_bytes().ends_with(&[before, last])
-            && normal().take(ending.len()).eq(ending.bytes().rev())
-    })
+    let mut candidates = ENDINGS_BY_LAST_BYTE[usize::from(last & 0x7f)];
+    while candidates != 0 {
+        let ending = SECRET_ENDINGS[candidates.trailing_zeros() as usize];
+        if normal().take(ending.len()).eq(ending.bytes().rev()) {
+            return true;
+        }
+        candidates &= candidates - 1;
+    }
+    false
 }
+
+/// For each ASCII byte, the endings (bits, by index in [`SECRET_ENDINGS`]) whose last byte it
+/// is.
+const ENDINGS_BY_LAST_BYTE: [u16; 128] = {
+    let mut table = [0u16; 128];
+    let mut i = 0;
+    while i < SECRET_ENDINGS.len() {
+        let ending = SECRET_ENDINGS[i].as_bytes();
+        table[(ending[ending.len() - 1] & 0x7f) as usize] |= 1 << i;
+        i += 1;
+    }
+    table
+};
 
 /// True for a value that would put a secret in the template.
 fn is_plain(value: &Value) -> bool {
