@@ -34,7 +34,7 @@ const MAX_HEIGHT: usize = 128;
 
 /// How deeply the parser's own functions may recurse (one level per expression, type or
 /// declaration); deeper input is left to pest and its limits.
-const MAX_RECURSION: usize = 96;
+pub(super) const MAX_RECURSION: usize = 96;
 
 /// Parses the declaration that starts at `start` (after trivia) in `text[..limit]`. Returns it
 /// with the offset where the file parser continues, or `None` when pest must parse it.

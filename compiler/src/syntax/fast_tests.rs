@@ -369,3 +369,43 @@ fn deep_nesting_is_left_to_pest() {
     let too_deep = format!("let a = {}1{}\nlet b = 2", "(".repeat(300), ")".repeat(300));
     same_as_pest(&too_deep);
 }
+
+/// Nesting past the pre-scan's limit, of every kind: pest reports it, and the fast path, which
+/// skips the pre-scan when it reads a whole file, must give up on it first.
+#[test]
+fn nesting_past_the_pre_scan_limit_is_left_to_pest() {
+    let n = super::scan::MAX_NESTING + 10;
+    let deep = [
+        format!("let x = {}1{}", "(".repeat(n), ")".repeat(n)),
+        format!("let x = {}1{}", "[".repeat(n), "]".repeat(n)),
+        format!("let x = {}1{}", "{ a: ".repeat(n), " }".repeat(n)),
+        format!("let x = {}1{}", "\"${".repeat(n), "}\"".repeat(n)),
+        format!("let x = {}1{}", "f(".repeat(n), ")".repeat(n)),
+        format!(
+            "let x = {}1{}",
+            "if true { ".repeat(n),
+            " } else { 2 }".repeat(n)
+        ),
+        format!(
+            "stack s {{\n{}{}}}",
+            "if true {\n".repeat(n),
+            "}\n".repeat(n)
+        ),
+        format!(
+            "stack s {{\n{}{}}}",
+            "for i in 0..1 {\n".repeat(n),
+            "}\n".repeat(n)
+        ),
+        format!(
+            "component C {{\n{}{}}}",
+            "if true {\n".repeat(n),
+            "}\n".repeat(n)
+        ),
+    ];
+    for text in &deep {
+        let text = format!("let before = 1\n{text}\nlet after = 2\n");
+        left_to_pest(&text);
+        let (_, diagnostics) = super::parse_file("t.cvl", &text);
+        assert!(!diagnostics.is_empty(), "{text:.60}");
+    }
+}
