@@ -489,7 +489,7 @@ fn evaluate_while_checking(
             diagnostics,
         };
     };
-    let diagnostics = static_diagnostics(db, entry);
+    let diagnostics = static_diagnostics_sharing_the_work(db, entry, &trees.files);
     if diagnostics.iter().any(Diagnostic::is_error) {
         cancel.store(true, Ordering::Relaxed);
     }
@@ -508,6 +508,53 @@ fn evaluate_while_checking(
         diagnostics,
     }
 }
+
+/// [`static_diagnostics`], with a second thread that type-checks the project's files from the
+/// last one back while this thread goes through them from the entry (whose check needs the
+/// interfaces of what it imports: most of the work). Where one thread needs a file that the
+/// other is checking, salsa makes it wait for that result; imports form no cycles (`reaches`),
+/// so neither waits for the other in turn. The helper stops once this thread is done, and has
+/// let go of the database by the time this returns.
+#[cfg(not(target_arch = "wasm32"))]
+fn static_diagnostics_sharing_the_work(
+    db: &CvlDb,
+    entry: SourceFile,
+    files: &[SourceFile],
+) -> Vec<Diagnostic> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    if files.len() < 2 {
+        return static_diagnostics(db, entry);
+    }
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let helper = db.clone();
+        let helping = std::thread::Builder::new()
+            .name("cvl-check".into())
+            .stack_size(CHECKING_STACK)
+            .spawn_scoped(scope, || {
+                let helper = helper;
+                for file in files.iter().rev() {
+                    if done.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    check_file(&helper, *file);
+                }
+            });
+        let diagnostics = static_diagnostics(db, entry);
+        done.store(true, Ordering::Relaxed);
+        if let Ok(helping) = helping
+            && let Err(panic) = helping.join()
+        {
+            std::panic::resume_unwind(panic);
+        }
+        diagnostics
+    })
+}
+
+/// The stack of a thread that type-checks: as much as a main thread's (the checker measures
+/// its own recursion against a budget, see `types/check.rs`).
+#[cfg(not(target_arch = "wasm32"))]
+const CHECKING_STACK: usize = 8 << 20;
 
 /// The project of `entry` set up for evaluation with `params`, nothing forced yet, handed to
 /// `f` with the project's files (module `i` is `files[i]`), for IDE features that ask what one
