@@ -9,9 +9,10 @@
 //! inflated at most once: the inflater of a block keeps its state and output, and resumes from
 //! there when a later type of the block is asked for. No IO; it builds for wasm32.
 //!
-//! Native binaries embed the same data with its blocks already inflated (magic `CVLRAW2\n`,
-//! written by `build.rs`): a lookup reads its type's JSON in place and inflates nothing. Only
-//! the wasm32 build, whose size is a budget, carries the deflated form.
+//! Native binaries embed the same data with its blocks already inflated and its type table
+//! sorted, with each type's place (magic `CVLRAW3\n`, written by `build.rs`, which documents the
+//! layout): a lookup reads its type's JSON in place and inflates nothing, and reading the table
+//! sorts nothing. Only the wasm32 build, whose size is a budget, carries the deflated form.
 //!
 //! Property types follow the compact grammar `s i n b j` (string, integer, number, boolean, free
 //! JSON), `L<T>` (list), `M<T>` (map with string keys), `@Def` (an object shape in
@@ -37,8 +38,9 @@ pub const CFN_LINT_VERSION: &str = "1.58.0";
 
 /// Data whose blocks are raw-deflate streams (`schema/resources.bin` as generated).
 const MAGIC: &[u8] = b"CVLCFN2\n";
-/// The same layout with every block stored inflated (native builds; see `build.rs`).
-const STORED_MAGIC: &[u8] = b"CVLRAW2\n";
+/// Every block stored inflated, the types sorted with their places (native builds; see
+/// `build.rs`).
+const STORED_MAGIC: &[u8] = b"CVLRAW3\n";
 
 /// One CloudFormation resource type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -354,6 +356,9 @@ impl Index {
         for _ in 0..nblocks {
             raw_blocks.push((r.u32()?, r.u32()?, r.u32()?));
         }
+        if stored {
+            return Index::parse_stored_types(r, ntypes, raw_blocks);
+        }
         // The types are listed in the order of the blocks, with their lengths only: a type's
         // block and offset follow from adding the lengths up.
         let mut types: Vec<(&'static str, Entry)> = Vec::with_capacity(ntypes.min(data.len()));
@@ -375,7 +380,52 @@ impl Index {
         if ntypes > 0 && (block + 1 != raw_blocks.len() || offset != raw_blocks.get(block)?.2) {
             return None;
         }
-        let blob = r.pos;
+        let blocks = Index::blocks(data, r.pos, raw_blocks, false)?;
+        types.sort_by(|a, b| a.0.cmp(b.0));
+        types.dedup_by(|a, b| a.0 == b.0);
+        let (names, entries): (Vec<_>, Vec<_>) = types.into_iter().unzip();
+        Some(Index::new(data, false, blocks, names, entries))
+    }
+
+    /// The type table of the stored layout (see `build.rs`): the names, sorted, in one run, then
+    /// each type's name length and place.
+    fn parse_stored_types(
+        mut r: Reader,
+        ntypes: usize,
+        raw_blocks: Vec<(usize, usize, usize)>,
+    ) -> Option<Index> {
+        let names_len = r.u32()?;
+        let mut all_names = std::str::from_utf8(r.take(names_len)?).ok()?;
+        let mut names: Vec<&'static str> = Vec::with_capacity(ntypes.min(names_len));
+        let mut entries = Vec::with_capacity(ntypes.min(names_len));
+        for _ in 0..ntypes {
+            let n = r.u16()?;
+            let (block, offset, len) = (r.u32()?, r.u32()?, r.u32()?);
+            let name = all_names.get(..n)?;
+            all_names = all_names.get(n..)?;
+            if names.last().is_some_and(|last| *last >= name) {
+                return None;
+            }
+            if offset.checked_add(len)? > raw_blocks.get(block)?.2 {
+                return None;
+            }
+            names.push(name);
+            entries.push(Entry { block, offset, len });
+        }
+        if !all_names.is_empty() {
+            return None;
+        }
+        let blocks = Index::blocks(r.data, r.pos, raw_blocks, true)?;
+        Some(Index::new(r.data, true, blocks, names, entries))
+    }
+
+    /// The blocks, checked against the data: their streams start at `blob`.
+    fn blocks(
+        data: &[u8],
+        blob: usize,
+        raw_blocks: Vec<(usize, usize, usize)>,
+        stored: bool,
+    ) -> Option<Vec<Block>> {
         let mut blocks = Vec::with_capacity(raw_blocks.len());
         for (offset, len, raw_len) in raw_blocks {
             let start = blob.checked_add(offset)?;
@@ -389,12 +439,19 @@ impl Index {
                 raw_len,
             });
         }
-        types.sort_by(|a, b| a.0.cmp(b.0));
-        types.dedup_by(|a, b| a.0 == b.0);
-        let (names, entries): (Vec<_>, Vec<_>) = types.into_iter().unzip();
+        Some(blocks)
+    }
+
+    fn new(
+        data: &'static [u8],
+        stored: bool,
+        blocks: Vec<Block>,
+        names: Vec<&'static str>,
+        entries: Vec<Entry>,
+    ) -> Index {
         let decoded = names.iter().map(|_| OnceLock::new()).collect();
         let inflaters = blocks.iter().map(|_| Mutex::new(None)).collect();
-        Some(Index {
+        Index {
             data,
             stored,
             blocks,
@@ -402,7 +459,7 @@ impl Index {
             names,
             entries,
             decoded,
-        })
+        }
     }
 
     fn position(&self, name: &str) -> Option<usize> {
@@ -823,19 +880,31 @@ mod tests {
         assert!(Index::parse(data(5)).is_some());
         assert!(Index::parse(data(6)).is_none(), "past its block");
         assert!(Index::parse(data(4)).is_none(), "the block is not filled");
-        // stored blocks: the stored length must be the raw length
-        let stored = |stored_len: u8| -> &'static [u8] {
-            let mut d = b"CVLRAW2\n\x01\0\0\0\x01\0\0\0".to_vec();
-            d.extend_from_slice(&[0, 0, 0, 0, stored_len, 0, 0, 0, 2, 0, 0, 0]);
-            d.extend_from_slice(&[1, 0, b'A', 2, 0, 0, 0]);
-            d.extend_from_slice(b"{}");
+        // stored blocks: types `A` and `B` of 2 bytes each in one block of 4
+        let stored = |stored_len: u8, second: u8, b_len: u8| -> &'static [u8] {
+            let mut d = b"CVLRAW3\n\x02\0\0\0\x01\0\0\0".to_vec();
+            d.extend_from_slice(&[0, 0, 0, 0, stored_len, 0, 0, 0, 4, 0, 0, 0]);
+            d.extend_from_slice(&[2, 0, 0, 0, b'A', second]);
+            d.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0]);
+            d.extend_from_slice(&[1, 0, 0, 0, 0, 0, 2, 0, 0, 0, b_len, 0, 0, 0]);
+            d.extend_from_slice(b"{}[]");
             Vec::leak(d)
         };
-        let index = Index::parse(stored(2)).expect("stored data");
+        let index = Index::parse(stored(4, b'B', 2)).expect("stored data");
+        assert_eq!(index.names, ["A", "B"]);
         assert_eq!(index.json(0).expect("read").as_ref(), b"{}");
+        assert_eq!(index.json(1).expect("read").as_ref(), b"[]");
         assert!(
-            Index::parse(stored(1)).is_none(),
+            Index::parse(stored(3, b'B', 2)).is_none(),
             "stored length is not the raw length"
+        );
+        assert!(
+            Index::parse(stored(4, b'A', 2)).is_none(),
+            "names not sorted and unique"
+        );
+        assert!(
+            Index::parse(stored(4, b'B', 3)).is_none(),
+            "a type past its block"
         );
         for data in [DATA, DEFLATED] {
             let truncated: &'static [u8] = data.get(..data.len() / 2).unwrap_or_default();
