@@ -509,12 +509,14 @@ fn evaluate_while_checking(
     }
 }
 
-/// [`static_diagnostics`], with a second thread that type-checks the project's files from the
+/// [`static_diagnostics`], with a second thread that type-checks the imported files from the
 /// last one back while this thread goes through them from the entry (whose check needs the
-/// interfaces of what it imports: most of the work). Where one thread needs a file that the
-/// other is checking, salsa makes it wait for that result; imports form no cycles (`reaches`),
-/// so neither waits for the other in turn. The helper stops once this thread is done, and has
-/// let go of the database by the time this returns.
+/// interfaces of what it imports), and then decodes the schemas of the entry's resource types,
+/// from its last resource back, while this thread checks the entry. Where one thread needs a
+/// file that the other is checking, salsa makes it wait for that result (a schema type, its
+/// `OnceLock`); imports form no cycles (`reaches`), so neither waits for the other in turn. The
+/// helper stops once this thread is done, and has let go of the database by the time this
+/// returns.
 #[cfg(not(target_arch = "wasm32"))]
 fn static_diagnostics_sharing_the_work(
     db: &CvlDb,
@@ -533,11 +535,19 @@ fn static_diagnostics_sharing_the_work(
             .stack_size(CHECKING_STACK)
             .spawn_scoped(scope, || {
                 let helper = helper;
-                for file in files.iter().rev() {
-                    if done.load(Ordering::Relaxed) {
-                        break;
+                let stop = || done.load(Ordering::Relaxed);
+                for file in files.iter().skip(1).rev() {
+                    if stop() {
+                        return;
                     }
                     check_file(&helper, *file);
+                }
+                let entry_ast = &parse(&helper, entry).ast;
+                for name in entry_ast.resource_type_names().into_iter().rev() {
+                    if stop() {
+                        return;
+                    }
+                    crate::cfn::schema::resource_type(name);
                 }
             });
         let diagnostics = static_diagnostics(db, entry);

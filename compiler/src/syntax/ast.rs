@@ -22,6 +22,31 @@ pub struct File {
     pub items: Vec<Item>,
 }
 
+impl File {
+    /// The type names of the file's resource declarations (`AWS::S3::Bucket`), in the order of
+    /// the text, at every depth (stacks, components, `if`, `for`), repeats included.
+    pub fn resource_type_names(&self) -> Vec<&str> {
+        fn collect<'a>(items: &'a [Item], out: &mut Vec<&'a str>) {
+            for item in items {
+                match &item.kind {
+                    ItemKind::Resource(r) => out.push(&r.type_name.name),
+                    ItemKind::Stack(s) => collect(&s.items, out),
+                    ItemKind::Component(c) => collect(&c.items, out),
+                    ItemKind::For(f) => collect(&f.items, out),
+                    ItemKind::If(i) => {
+                        collect(&i.then_items, out);
+                        collect(&i.else_items, out);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        collect(&self.items, &mut out);
+        out
+    }
+}
+
 /// A declaration, with its `///` doc comment (lines joined with `\n`, the `/// ` stripped).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Item {
