@@ -1014,3 +1014,26 @@ fn a_comment_ends_at_a_lone_carriage_return() {
         .collect();
     assert_eq!(names, ["a", "b"]);
 }
+
+#[test]
+fn resource_type_names_at_every_depth_in_text_order() {
+    let file = parse_ok(
+        "resource A: AWS::S3::Bucket {}\n\
+         component C {\n  resource B: AWS::SNS::Topic {}\n}\n\
+         stack s {\n\
+           if true { resource D: AWS::SQS::Queue {} } else if false { resource E: AWS::IAM::Role {} } else { resource F: AWS::S3::Bucket {} }\n\
+           for i in 0..2 { resource G: AWS::Logs::LogGroup {} }\n\
+         }\n",
+    );
+    assert_eq!(
+        file.resource_type_names(),
+        [
+            "AWS::S3::Bucket",
+            "AWS::SNS::Topic",
+            "AWS::SQS::Queue",
+            "AWS::IAM::Role",
+            "AWS::S3::Bucket",
+            "AWS::Logs::LogGroup"
+        ]
+    );
+}
