@@ -18,7 +18,7 @@ use crate::source::Span;
 use crate::syntax::ast;
 use indexmap::IndexMap;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The files of a project, entry first, as the interpreter needs them.
 pub struct Trees {
@@ -121,6 +121,13 @@ impl Trees {
             interp.cancel_on(cancel);
         }
         interp.force_all();
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            // cancelled: what was forced is partial and nobody reads it; no policy, no lowering
+            return deliver(Evaluated {
+                output: None,
+                diagnostics: std::mem::take(&mut interp.diagnostics),
+            });
+        }
         if !interp.diagnostics.iter().any(Diagnostic::is_error) {
             let sources: Vec<(&str, &str)> = self
                 .paths
