@@ -127,7 +127,7 @@ pub(crate) fn aws_type() -> Ty {
         doc: Some(doc.to_string()),
         ..Field::new(name, Ty::String)
     };
-    Ty::Record(vec![
+    Ty::record(vec![
         s(
             "region",
             "The region the stack is deployed in (`AWS::Region`).",

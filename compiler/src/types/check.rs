@@ -356,7 +356,7 @@ impl Checker<'_> {
 
     /// The fields a spread brings, or `None` when they are unknown (an error, already reported
     /// or reported here).
-    fn spread(&mut self, x: &Expr) -> Option<Vec<Field>> {
+    fn spread(&mut self, x: &Expr) -> Option<Arc<[Field]>> {
         let t = self.check(x, None);
         match t {
             Ty::Record(fields) => Some(fields),
@@ -381,12 +381,14 @@ impl Checker<'_> {
                     set_field(&mut fields, Field::new(key.name.clone(), t));
                 }
                 RecordEntry::Spread(x) => match self.spread(x) {
-                    Some(spread) => spread.into_iter().for_each(|f| set_field(&mut fields, f)),
+                    Some(spread) => spread
+                        .iter()
+                        .for_each(|f| set_field(&mut fields, f.clone())),
                     None => known = false,
                 },
             }
         }
-        if known { Ty::Record(fields) } else { Ty::Error }
+        if known { Ty::record(fields) } else { Ty::Error }
     }
 
     /// A record literal where a record or map type (`target`) is expected.
@@ -422,7 +424,7 @@ impl Checker<'_> {
                         // written here, so they are allowed (as for any record value).
                         RecordEntry::Spread(x) => match self.spread(x) {
                             Some(spread) => {
-                                for f in spread {
+                                for f in spread.iter().cloned() {
                                     if let Some(e) = expected.iter().find(|e| e.name == f.name) {
                                         let (found, wanted) = (f.value_ty(), e.value_ty());
                                         if !ty::fits(&found, &wanted) {
@@ -462,7 +464,9 @@ impl Checker<'_> {
                             Some(spread) => {
                                 let t = Ty::Record(spread.clone());
                                 self.expect(&t, target, x.span);
-                                spread.into_iter().for_each(|f| set_field(&mut fields, f));
+                                spread
+                                    .iter()
+                                    .for_each(|f| set_field(&mut fields, f.clone()));
                             }
                             None => known = false,
                         },
@@ -471,7 +475,7 @@ impl Checker<'_> {
             }
             _ => return self.record(entries),
         }
-        if known { Ty::Record(fields) } else { Ty::Error }
+        if known { Ty::record(fields) } else { Ty::Error }
     }
 
     /// The element type of an iterable (a list or a range).
@@ -899,7 +903,7 @@ impl Checker<'_> {
                 }
                 RecordEntry::Spread(x) => match self.spread(x) {
                     Some(fields) => {
-                        for f in fields {
+                        for f in fields.iter() {
                             match c.params.iter().find(|p| p.name == f.name) {
                                 Some(p) => {
                                     if !ty::fits(&f.value_ty(), &p.ty) {
@@ -919,7 +923,7 @@ impl Checker<'_> {
                                     );
                                 }
                             }
-                            given.push(f.name);
+                            given.push(f.name.clone());
                         }
                     }
                     None => known = false,

@@ -864,7 +864,7 @@ impl<'a> Checker<'a> {
                         doc: f.doc.clone(),
                     });
                 }
-                Ty::Record(out)
+                Ty::record(out)
             }
             TypeExprKind::Fn(params, ret) => {
                 let params = params
@@ -1055,7 +1055,7 @@ fn template_parameter_options() -> Ty {
         optional: true,
         doc: None,
     };
-    Ty::Record(vec![
+    Ty::record(vec![
         field("NoEcho", Ty::Bool),
         field("Description", Ty::String),
         field("AllowedPattern", Ty::String),

@@ -97,7 +97,7 @@ fn dotted_attributes(rt: &ResourceType, prefix: &str) -> Option<Ty> {
         };
         fields.push(Field::new(first, t));
     }
-    (!fields.is_empty()).then_some(Ty::Record(fields))
+    (!fields.is_empty()).then_some(Ty::record(fields))
 }
 
 /// Whether a type is a resource or a list of resources (nulls allowed: they are left out).
@@ -280,7 +280,7 @@ impl Checker<'_> {
                     let t = self.check(x, None);
                     match t {
                         Ty::Record(fields) => {
-                            for f in fields {
+                            for f in fields.iter() {
                                 match props.get(&f.name) {
                                     Some(p) => {
                                         self.property_ty(rt, &f.name, p, &f.value_ty(), x.span);
@@ -454,7 +454,7 @@ impl Checker<'_> {
                     return;
                 };
                 let owner = def_name.replace('~', ".");
-                for f in fields {
+                for f in fields.iter() {
                     match def.properties.get(&f.name) {
                         Some(p) => self.property_ty(rt, &f.name, p, &f.value_ty(), span),
                         None => self.not_a_property(&def.properties, &[], &f.name, span, &owner),
@@ -505,7 +505,7 @@ impl Checker<'_> {
                     let t = self.check(x, None);
                     match t {
                         Ty::Record(fields) => {
-                            for f in fields {
+                            for f in fields.iter() {
                                 self.resource_option(&f.name, x.span, &f.value_ty(), x.span);
                             }
                         }

@@ -25,7 +25,9 @@ pub enum Ty {
     Union(Vec<Ty>),
     List(Box<Ty>),
     Map(Box<Ty>),
-    Record(Vec<Field>),
+    /// Shared: types are cloned often (every read of a declaration's type), and a record's
+    /// fields hold names, docs and nested types.
+    Record(Arc<[Field]>),
     Fn(Arc<FnTy>),
     /// A built-in function (generic ones are typed by special cases at the call).
     Builtin(String),
@@ -48,6 +50,13 @@ pub struct Field {
     /// `name?: T`: may be left out (reads `null`).
     pub optional: bool,
     pub doc: Option<String>,
+}
+
+impl Ty {
+    /// A record type of `fields`.
+    pub fn record(fields: Vec<Field>) -> Ty {
+        Ty::Record(fields.into())
+    }
 }
 
 impl Field {
@@ -105,7 +114,7 @@ pub struct ComponentTy {
 impl ComponentTy {
     /// The type of an instance: the record of the outputs.
     pub fn instance(&self) -> Ty {
-        Ty::Record(self.outputs.clone())
+        Ty::Record(self.outputs.as_slice().into())
     }
 }
 
@@ -243,7 +252,7 @@ pub fn widen(t: &Ty) -> Ty {
 /// union, where records merge into one record (a field missing from some becomes optional),
 /// lists into one list and maps into one map.
 pub fn join(types: Vec<Ty>) -> Ty {
-    let mut records: Vec<Vec<Field>> = Vec::new();
+    let mut records: Vec<Arc<[Field]>> = Vec::new();
     let mut lists = Vec::new();
     let mut maps = Vec::new();
     let mut rest = Vec::new();
@@ -265,7 +274,7 @@ pub fn join(types: Vec<Ty>) -> Ty {
         }
     }
     if !records.is_empty() {
-        rest.push(Ty::Record(merge_records(records)));
+        rest.push(Ty::record(merge_records(records)));
     }
     if !lists.is_empty() {
         rest.push(Ty::List(Box::new(join(lists))));
@@ -276,11 +285,11 @@ pub fn join(types: Vec<Ty>) -> Ty {
     union(rest)
 }
 
-fn merge_records(records: Vec<Vec<Field>>) -> Vec<Field> {
+fn merge_records(records: Vec<Arc<[Field]>>) -> Vec<Field> {
     let count = records.len();
     let mut merged: Vec<(Field, Vec<Ty>, usize)> = Vec::new();
     for fields in records {
-        for f in fields {
+        for f in fields.iter().cloned() {
             if let Some(slot) = merged.iter_mut().find(|(m, _, _)| m.name == f.name) {
                 slot.0.optional |= f.optional;
                 slot.1.push(f.ty);
@@ -531,9 +540,9 @@ mod tests {
         assert!(fits(&Ty::Resource("AWS::S3::Bucket".into()), &Ty::String));
         assert!(fits(&Ty::Null, &optional(Ty::Int)));
         assert!(!fits(&optional(Ty::Int), &Ty::Int));
-        let rec = Ty::Record(vec![Field::new("a", Ty::Int)]);
+        let rec = Ty::record(vec![Field::new("a", Ty::Int)]);
         assert!(fits(&rec, &Ty::Map(Box::new(Ty::Number))));
-        let expected = Ty::Record(vec![
+        let expected = Ty::record(vec![
             Field::new("a", Ty::Number),
             Field {
                 optional: true,
@@ -541,12 +550,12 @@ mod tests {
             },
         ]);
         assert!(fits(&rec, &expected));
-        let wider = Ty::Record(vec![
+        let wider = Ty::record(vec![
             Field::new("a", Ty::Int),
             Field::new("extra", Ty::Bool),
         ]);
         assert!(fits(&wider, &expected));
-        assert!(!fits(&Ty::Record(vec![]), &expected));
+        assert!(!fits(&Ty::record(vec![]), &expected));
         assert!(fits(
             &Ty::List(Box::new(Ty::Never)),
             &Ty::List(Box::new(Ty::Int))
@@ -555,8 +564,8 @@ mod tests {
 
     #[test]
     fn joins_merge_records_and_widening_drops_literals() {
-        let a = Ty::Record(vec![Field::new("x", Ty::Int)]);
-        let b = Ty::Record(vec![Field::new("x", Ty::Int), Field::new("y", lit("s"))]);
+        let a = Ty::record(vec![Field::new("x", Ty::Int)]);
+        let b = Ty::record(vec![Field::new("x", Ty::Int), Field::new("y", lit("s"))]);
         assert_eq!(join(vec![a, b]).to_string(), r#"{ x: int, y?: "s" }"#);
         assert_eq!(join(vec![Ty::Int, Ty::Null]).to_string(), "int?");
         assert_eq!(widen(&Ty::List(Box::new(lit("a")))).to_string(), "[string]");
