@@ -339,7 +339,11 @@ impl Checker<'_> {
                 }
             }
         }
-        if literal { Ty::Lit(text) } else { Ty::String }
+        if literal {
+            Ty::Lit(text.into())
+        } else {
+            Ty::String
+        }
     }
 
     fn duplicate_key(&mut self, seen: &mut Vec<String>, key: &Ident) {
@@ -747,7 +751,7 @@ impl Checker<'_> {
             Ty::Record(fields) => {
                 let it = self.check(index, Some(&Ty::String));
                 match it {
-                    Ty::Lit(key) => match fields.iter().find(|f| f.name == key) {
+                    Ty::Lit(key) => match fields.iter().find(|f| f.name.as_str() == key.as_ref()) {
                         Some(f) => f.value_ty(),
                         None => {
                             let message = error::no_field(&key, &t);
@@ -1060,7 +1064,7 @@ impl Checker<'_> {
     fn literal_comparison(&mut self, union: &Ty, other: &Ty, span: Span) {
         if let (Some(set), Ty::Lit(value)) = (ty::literal_set(union), other)
             && set.len() > 1
-            && !set.contains(&value.as_str())
+            && !set.contains(&&**value)
         {
             let message = error::not_a_literal_of(value, union);
             self.error_suggest(Code::TypeMismatch, span, message, value, set);

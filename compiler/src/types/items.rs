@@ -834,7 +834,7 @@ impl<'a> Checker<'a> {
                 self.check_resource_type_name(name, t.span);
                 Ty::Resource(name.clone())
             }
-            TypeExprKind::StrLit(s) => Ty::Lit(s.clone()),
+            TypeExprKind::StrLit(s) => Ty::Lit(s.as_str().into()),
             TypeExprKind::Union(ts) => {
                 let members = ts.iter().map(|t| self.resolve_type(t)).collect();
                 ty::union(members)

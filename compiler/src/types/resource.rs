@@ -155,7 +155,7 @@ fn prop_fits(rt: &ResourceType, pt: &PropType, actual: &Ty) -> bool {
 fn literals(t: &Ty, out: &mut Vec<String>) {
     for m in ty::members(t) {
         match m {
-            Ty::Lit(s) => out.push(s.clone()),
+            Ty::Lit(s) => out.push(s.to_string()),
             Ty::List(e) | Ty::Map(e) => literals(e, out),
             _ => {}
         }
@@ -547,7 +547,7 @@ impl Checker<'_> {
                 }
                 for m in ty::members(t) {
                     if let Ty::Lit(value) = m
-                        && !POLICIES.contains(&value.as_str())
+                        && !POLICIES.contains(&&**value)
                     {
                         let message = error::invalid_policy(name, value);
                         self.error_suggest(

@@ -19,8 +19,8 @@ pub enum Ty {
     Int,
     Number,
     String,
-    /// A string literal type: `"beta"`.
-    Lit(String),
+    /// A string literal type: `"beta"`. Shared, like records.
+    Lit(Arc<str>),
     /// Two or more members, normalized.
     Union(Vec<Ty>),
     List(Box<Ty>),
@@ -163,10 +163,21 @@ pub fn union(members: Vec<Ty>) -> Ty {
         // nested list literals (joined once per level) made checking cubic in the depth
         return flat.pop().unwrap_or(Ty::Never);
     }
-    let mut keyed: Vec<((u8, String), Ty)> = flat.into_iter().map(|t| (sort_key(&t), t)).collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    keyed.dedup_by(|a, b| a.1 == b.1);
-    let mut members: Vec<Ty> = keyed.into_iter().map(|(_, t)| t).collect();
+    // by kind, then by display; a member is written out only when another shares its kind
+    let mut keyed: Vec<(u8, Option<String>, Ty)> =
+        flat.into_iter().map(|t| (rank(&t), None, t)).collect();
+    let mut per_rank = [0usize; RANKS];
+    for (rank, _, _) in &keyed {
+        per_rank[usize::from(*rank)] += 1;
+    }
+    for (rank, display, t) in &mut keyed {
+        if per_rank[usize::from(*rank)] > 1 {
+            *display = Some(t.to_string());
+        }
+    }
+    keyed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    keyed.dedup_by(|a, b| a.2 == b.2);
+    let mut members: Vec<Ty> = keyed.into_iter().map(|(_, _, t)| t).collect();
     match members.len() {
         0 => Ty::Never,
         1 => members.pop().unwrap_or(Ty::Never),
@@ -174,8 +185,12 @@ pub fn union(members: Vec<Ty>) -> Ty {
     }
 }
 
-fn sort_key(t: &Ty) -> (u8, String) {
-    let rank = match t {
+/// How many ranks [`rank`] gives.
+const RANKS: usize = 13;
+
+/// The order of the kinds of union members.
+fn rank(t: &Ty) -> u8 {
+    match t {
         Ty::Lit(_) => 0,
         Ty::Bool => 1,
         Ty::Int => 2,
@@ -189,8 +204,7 @@ fn sort_key(t: &Ty) -> (u8, String) {
         Ty::Component(_) | Ty::Module { .. } | Ty::Stack(_) => 10,
         Ty::Null => 12,
         Ty::Error | Ty::Never | Ty::Union(_) => 11,
-    };
-    (rank, t.to_string())
+    }
 }
 
 /// The members of a type: itself, or the members of a union.
@@ -220,7 +234,7 @@ pub fn literal_set(t: &Ty) -> Option<Vec<&str>> {
     let mut out = Vec::new();
     for m in members(t) {
         match m {
-            Ty::Lit(s) => out.push(s.as_str()),
+            Ty::Lit(s) => out.push(&**s),
             _ => return None,
         }
     }
