@@ -462,8 +462,6 @@ fn evaluate_while_checking(
     params: &[(String, String)],
 ) -> BuildOutcome {
     use std::sync::atomic::{AtomicBool, Ordering};
-    /// The evaluating thread's stack: as much as a main thread's.
-    const EVALUATION_STACK: usize = 8 << 20;
     let trees = Arc::new(Trees::of(db, entry));
     let cancel = Arc::new(AtomicBool::new(false));
     let (send, receive) = std::sync::mpsc::sync_channel(1);
@@ -471,7 +469,7 @@ fn evaluate_while_checking(
         let (trees, cancel, params) = (trees.clone(), cancel.clone(), params.to_vec());
         std::thread::Builder::new()
             .name("cvl-evaluate".into())
-            .stack_size(EVALUATION_STACK)
+            .stack_size(THREAD_STACK)
             .spawn(move || {
                 trees.evaluate_then(&params, Some(&cancel), |evaluated| {
                     // the receiver only goes away with a panic of its own
@@ -532,7 +530,7 @@ fn static_diagnostics_sharing_the_work(
         let helper = db.clone();
         let helping = std::thread::Builder::new()
             .name("cvl-check".into())
-            .stack_size(CHECKING_STACK)
+            .stack_size(THREAD_STACK)
             .spawn_scoped(scope, || {
                 let helper = helper;
                 let stop = || done.load(Ordering::Relaxed);
@@ -561,10 +559,10 @@ fn static_diagnostics_sharing_the_work(
     })
 }
 
-/// The stack of a thread that type-checks: as much as a main thread's (the checker measures
-/// its own recursion against a budget, see `types/check.rs`).
+/// The stack of a build's threads: as much as a main thread's (the checker and the evaluator
+/// bound their own recursion, see `types/check.rs` and `eval/interp.rs`).
 #[cfg(not(target_arch = "wasm32"))]
-const CHECKING_STACK: usize = 8 << 20;
+const THREAD_STACK: usize = 8 << 20;
 
 /// The project of `entry` set up for evaluation with `params`, nothing forced yet, handed to
 /// `f` with the project's files (module `i` is `files[i]`), for IDE features that ask what one
