@@ -442,8 +442,18 @@ pub fn evaluate_uncached<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> Bu
     let Some(entry) = db.workspace().files(db).get(request.entry(db)).copied() else {
         return BuildOutcome::default();
     };
+    check_then_evaluate(db, entry, request.params(db))
+}
+
+/// The sequential pipeline: the static diagnostics, then, when they hold no error, the
+/// evaluation on this thread.
+fn check_then_evaluate(
+    db: &dyn Db,
+    entry: SourceFile,
+    params: &[(String, String)],
+) -> BuildOutcome {
     let (output, diagnostics) = evaluation::outcome(static_diagnostics(db, entry), || {
-        Trees::of(db, entry).evaluate(request.params(db), None)
+        Trees::of(db, entry).evaluate(params, None)
     });
     BuildOutcome {
         output,
@@ -479,13 +489,7 @@ fn evaluate_while_checking(
     };
     let Ok(evaluating) = evaluating else {
         // no thread to be had: evaluate after checking, on this one
-        let (output, diagnostics) = evaluation::outcome(static_diagnostics(db, entry), || {
-            trees.evaluate(params, None)
-        });
-        return BuildOutcome {
-            output,
-            diagnostics,
-        };
+        return check_then_evaluate(db, entry, params);
     };
     let diagnostics = static_diagnostics_sharing_the_work(db, entry, &trees.files);
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -621,25 +625,19 @@ pub fn build_in(
 ) -> BuildResult {
     db.load_project(loader, entry);
     let db = &*db;
-    if db.file(entry).is_none() {
+    let Some(entry_file) = db.file(entry) else {
         return BuildResult {
             output: None,
             diagnostics: vec![missing_entry(entry)],
             sources: sources(db, params),
         };
-    }
+    };
     // take the result out of the database instead of copying it out of a memo
     let sources = sources(db, params);
     #[cfg(not(target_arch = "wasm32"))]
-    let outcome = match db.file(entry) {
-        Some(file) => evaluate_while_checking(db, file, params),
-        None => BuildOutcome::default(),
-    };
+    let outcome = evaluate_while_checking(db, entry_file, params);
     #[cfg(target_arch = "wasm32")]
-    let outcome = evaluate_uncached(
-        db,
-        BuildRequest::new(db, entry.to_string(), params.to_vec()),
-    );
+    let outcome = check_then_evaluate(db, entry_file, params);
     BuildResult {
         output: outcome.output,
         diagnostics: outcome.diagnostics,
