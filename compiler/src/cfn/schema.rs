@@ -42,6 +42,11 @@ const MAGIC: &[u8] = b"CVLCFN2\n";
 /// `build.rs`).
 const STORED_MAGIC: &[u8] = b"CVLRAW3\n";
 
+/// A schema's names (properties, attributes, definitions) to what they stand for, in the
+/// schema's order. The keys come from the embedded schemas, not from users, so FxHash (several
+/// times cheaper than SipHash on these short keys) needs no protection against collisions.
+pub type Names<V> = IndexMap<String, V, rustc_hash::FxBuildHasher>;
+
 /// One CloudFormation resource type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceType {
@@ -50,12 +55,12 @@ pub struct ResourceType {
     /// One line (at most 160 characters), markdown links stripped.
     pub doc: Option<String>,
     /// The properties a template may set, sorted by name. Read-only properties are not here.
-    pub properties: IndexMap<String, Property>,
+    pub properties: Names<Property>,
     /// Top-level read-only properties (outputs such as `Arn`): not settable, often `GetAtt`-able.
     pub read_only: Vec<String>,
     /// `Fn::GetAtt` attributes with their types, as cfn-lint allows them; nested ones are dotted
     /// (`Endpoint.Address`).
-    pub attributes: IndexMap<String, PropType>,
+    pub attributes: Names<PropType>,
     /// Regular expressions (full match) of further attribute names, e.g. `Outputs\..*` for
     /// `AWS::CloudFormation::Stack`. See [`ResourceType::attribute_type`].
     pub attribute_patterns: Vec<String>,
@@ -68,13 +73,13 @@ pub struct ResourceType {
     pub tag_property: Option<String>,
     /// Object shapes referred to by [`PropType::Object`], sorted by name. Inline anonymous
     /// objects get synthesized names `Parent~Property`.
-    pub definitions: IndexMap<String, Definition>,
+    pub definitions: Names<Definition>,
 }
 
 /// An object shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Definition {
-    pub properties: IndexMap<String, Property>,
+    pub properties: Names<Property>,
 }
 
 /// One property of a resource type or of a definition.
@@ -538,12 +543,47 @@ impl Index {
 // ------------------------------------------------------------------------------------------
 // the compact JSON of one type
 
+/// The entries of a JSON object in the order written, as they are decoded: each is moved into a
+/// [`Names`] once, without hashing its key for an intermediate map first.
+struct Pairs<V>(Vec<(String, V)>);
+
+impl<V> Default for Pairs<V> {
+    fn default() -> Self {
+        Pairs(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Pairs<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PairsVisitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for PairsVisitor<V> {
+            type Value = Pairs<V>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Pairs<V>, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        deserializer.deserialize_map(PairsVisitor(std::marker::PhantomData))
+    }
+}
+
 #[derive(Deserialize)]
 struct RawType {
     #[serde(default)]
     d: Option<String>,
     #[serde(default)]
-    p: IndexMap<String, RawProp>,
+    p: Pairs<RawProp>,
     #[serde(default)]
     r: Vec<String>,
     #[serde(default)]
@@ -551,7 +591,7 @@ struct RawType {
     #[serde(default)]
     ro: Vec<String>,
     #[serde(default)]
-    a: IndexMap<String, String>,
+    a: Pairs<String>,
     #[serde(default)]
     ap: Vec<String>,
     #[serde(default)]
@@ -560,13 +600,13 @@ struct RawType {
     #[serde(default)]
     tg: Option<serde_json::Value>,
     #[serde(default)]
-    defs: IndexMap<String, RawDef>,
+    defs: Pairs<RawDef>,
 }
 
 #[derive(Deserialize)]
 struct RawDef {
     #[serde(default)]
-    p: IndexMap<String, RawProp>,
+    p: Pairs<RawProp>,
     #[serde(default)]
     r: Vec<String>,
 }
@@ -639,11 +679,12 @@ impl<'de> serde::de::Visitor<'de> for RawPropVisitor {
 }
 
 fn props(
-    raw: IndexMap<String, RawProp>,
+    raw: Pairs<RawProp>,
     required: &[String],
     create_only: &[String],
-) -> Result<IndexMap<String, Property>, String> {
-    raw.into_iter()
+) -> Result<Names<Property>, String> {
+    raw.0
+        .into_iter()
         .map(|(name, p)| {
             let (t, enum_values, doc) = match p {
                 RawProp::Type(t) => (t, None, None),
@@ -669,13 +710,14 @@ fn props(
 impl RawType {
     fn into_resource_type(self, name: &str) -> Result<ResourceType, String> {
         let properties = props(self.p, &self.r, &self.c)?;
-        let mut definitions = IndexMap::with_capacity(self.defs.len());
-        for (dname, d) in self.defs {
+        let mut definitions =
+            Names::with_capacity_and_hasher(self.defs.0.len(), Default::default());
+        for (dname, d) in self.defs.0 {
             let properties = props(d.p, &d.r, &[]).map_err(|e| format!("{dname}.{e}"))?;
             definitions.insert(dname, Definition { properties });
         }
-        let mut attributes = IndexMap::with_capacity(self.a.len());
-        for (aname, t) in self.a {
+        let mut attributes = Names::with_capacity_and_hasher(self.a.0.len(), Default::default());
+        for (aname, t) in self.a.0 {
             let ty =
                 PropType::parse(&t).ok_or_else(|| format!("attribute {aname}: bad type {t:?}"))?;
             attributes.insert(aname, ty);
@@ -948,6 +990,23 @@ mod tests {
                 forward.names[i]
             );
         }
+    }
+
+    #[test]
+    fn object_entries_keep_their_order_and_the_last_of_a_repeated_key_wins() {
+        let raw: RawType = serde_json::from_str(
+            r#"{"p":{"Z":"s","A":"i","Z":"b"},"a":{"Arn":"s","Id":"s"},"defs":{"Y":{"p":{"K":"s"}},"X":{}}}"#,
+        )
+        .expect("parse");
+        let rt = raw.into_resource_type("AWS::Test::Thing").expect("decode");
+        fn names<V>(map: &Names<V>) -> Vec<&str> {
+            map.keys().map(String::as_str).collect()
+        }
+        assert_eq!(names(&rt.properties), ["Z", "A"]);
+        assert_eq!(rt.properties["Z"].ty, PropType::Boolean);
+        assert_eq!(names(&rt.attributes), ["Arn", "Id"]);
+        assert_eq!(names(&rt.definitions), ["Y", "X"]);
+        assert_eq!(names(&rt.definitions["Y"].properties), ["K"]);
     }
 
     #[test]

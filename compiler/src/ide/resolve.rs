@@ -525,7 +525,7 @@ pub fn schema_properties(
     path: &[String],
 ) -> Option<(
     &'static ResourceType,
-    &'static indexmap::IndexMap<String, Property>,
+    &'static crate::cfn::schema::Names<Property>,
 )> {
     let rt = schema::resource_type(type_name)?;
     let mut properties = &rt.properties;

@@ -16,11 +16,10 @@
 use super::error;
 use super::items::Checker;
 use super::ty::{self, Field, Ty};
-use crate::cfn::schema::{self, PropType, Property, ResourceType};
+use crate::cfn::schema::{self, Names, PropType, Property, ResourceType};
 use crate::diagnostic::Code;
 use crate::source::Span;
 use crate::syntax::ast::{self, Expr, ExprKind, Ident, RecordEntry};
-use indexmap::IndexMap;
 
 /// How deeply schema definitions are unfolded into record types (some are recursive).
 const MAX_DEFINITION_DEPTH: usize = 8;
@@ -252,7 +251,7 @@ impl Checker<'_> {
     fn object(
         &mut self,
         rt: &ResourceType,
-        props: &IndexMap<String, Property>,
+        props: &Names<Property>,
         read_only: &[String],
         entries: &[RecordEntry],
         at: Span,
@@ -319,7 +318,7 @@ impl Checker<'_> {
 
     fn not_a_property(
         &mut self,
-        props: &IndexMap<String, Property>,
+        props: &Names<Property>,
         read_only: &[String],
         name: &str,
         span: Span,
