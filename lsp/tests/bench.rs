@@ -176,6 +176,18 @@ fn measure(name: &str, root: &Path, text: &str, probe: &str, edit: &str) {
         ms(median(&values)),
         ms(median(&completions))
     );
+    // one line for `scripts/bench --editor`, which checks these against the targets
+    let millis = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "figures {}",
+        json!({
+            "project": name,
+            "edit_static_ms": millis(median(&statics)),
+            "hover_ms": millis(median(&hovers)),
+            "hover_let_ms": millis(median(&values)),
+            "completion_ms": millis(median(&completions)),
+        })
+    );
 
     // a long session: edits as fast as the static diagnostics come, a hover and a completion
     // after each; evaluation runs when a pause lets it (every 50th edit waits for it)

@@ -3,7 +3,8 @@
 // package on the page's main thread, and the playground page's own worker). A compile is timed
 // after a one-character edit of main.cvl (its first doc comment), as when someone types: the
 // compiler keeps its database between compiles, so an unchanged project would cost less.
-// Prints figures; asserts nothing.
+// Prints figures; asserts nothing. The last line, `figures {...}`, holds them as JSON for
+// `scripts/bench --playground`, which checks them against the targets.
 //   node playground/scripts/bench.mjs [--example canvalo] [--env gamma] [--runs 30]
 // Needs scripts/build-playground (playground/dist-npm and playground/dist) and /usr/bin/chromium.
 import fs from 'node:fs';
@@ -71,7 +72,9 @@ for (let i = 0; i < runs; i++) {
   cvl.compile(project, params);
   nodeMs.push(performance.now() - t);
 }
-show('node: compile after an edit', stats(nodeMs));
+const nodeStats = stats(nodeMs);
+show('node: compile after an edit', nodeStats);
+const figures = { example, env, wasm_bytes: wasm.length, wasm_gzip_bytes: gz, node_compile_median_ms: nodeStats.median };
 
 // --- chromium ------------------------------------------------------------------------------------
 const { serve } = await import(pathToFileURL(path.join(root, 'tests/browser/server.mjs')).href);
@@ -102,7 +105,11 @@ try {
     { files, versions, params, runs },
   );
   console.log(`${`chromium ${version}: first compile`.padEnd(44)} ${inPage.first.toFixed(1)} ms`);
-  show('chromium: compile after an edit (main thread)', stats(inPage.ms));
+  const chromiumStats = stats(inPage.ms);
+  show('chromium: compile after an edit (main thread)', chromiumStats);
+  figures.chromium = version;
+  figures.chromium_compile_median_ms = chromiumStats.median;
+  figures.chromium_compile_p90_ms = chromiumStats.p90;
   // the page's worker: params + compile for each change of the env selector
   const other = cvl.params(files).params.find((p) => p.name === 'env')?.allowed.find((v) => v !== env);
   const pageMs = [];
@@ -120,3 +127,4 @@ try {
   await browser.close();
   await server.close();
 }
+console.log(`figures ${JSON.stringify(figures)}`);
