@@ -26,6 +26,10 @@ use miniz_oxide::inflate::TINFLStatus;
 use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
 use serde::Deserialize;
 
+// native builds only: the wasm embeds the deflated JSON (see build.rs)
+#[cfg(not(target_arch = "wasm32"))]
+mod record;
+
 /// The embedded data, as `build.rs` prepared it for the target: deflated blocks for wasm32,
 /// inflated ones elsewhere. See the module docs and `scripts/gen-cfn-schemas.py` for the layout.
 static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/resources.bin"));
@@ -38,9 +42,9 @@ pub const CFN_LINT_VERSION: &str = "1.58.0";
 
 /// Data whose blocks are raw-deflate streams (`schema/resources.bin` as generated).
 const MAGIC: &[u8] = b"CVLCFN2\n";
-/// Every block stored inflated, the types sorted with their places (native builds; see
-/// `build.rs`).
-const STORED_MAGIC: &[u8] = b"CVLRAW3\n";
+/// Every type a binary record, stored in one block, the types sorted with their places (native
+/// builds; see `build.rs` and `schema/record.rs`).
+const STORED_MAGIC: &[u8] = b"CVLBIN1\n";
 
 /// A schema's names (properties, attributes, definitions) to what they stand for, in the
 /// schema's order. The keys come from the embedded schemas, not from users, so FxHash (several
@@ -227,6 +231,18 @@ impl ResourceType {
     }
 }
 
+/// A type's binary record (native builds).
+#[cfg(not(target_arch = "wasm32"))]
+fn read_record(bytes: &[u8]) -> Result<RawType, String> {
+    record::read(bytes)
+}
+
+/// The wasm build embeds no records (see build.rs).
+#[cfg(target_arch = "wasm32")]
+fn read_record(_: &[u8]) -> Result<RawType, String> {
+    Err("binary records are read by native builds only".into())
+}
+
 /// `Outputs\..*` → `Outputs.`: a literal prefix (with `\.` escapes) then `.*`; `None` otherwise.
 fn prefix_pattern(pattern: &str) -> Option<String> {
     let literal = pattern.strip_suffix(".*")?;
@@ -284,7 +300,8 @@ struct Entry {
 
 struct Index {
     data: &'static [u8],
-    /// The blocks are stored inflated ([`STORED_MAGIC`]): a type's JSON is read in place.
+    /// The types are binary records in a stored block ([`STORED_MAGIC`]), read in place;
+    /// otherwise they are compact JSON in deflated blocks.
     stored: bool,
     blocks: Vec<Block>,
     /// One per block, created on the block's first use.
@@ -474,15 +491,20 @@ impl Index {
     /// Decodes type `i`; every inconsistency is an error (never a panic).
     fn decode(&self, i: usize) -> Result<ResourceType, String> {
         let name = self.names.get(i).ok_or("no such type")?;
-        let json = self.json(i)?;
-        let raw: RawType = serde_json::from_slice(&json).map_err(|e| format!("{name}: {e}"))?;
-        raw.into_resource_type(name)
+        let bytes = self.bytes(i)?;
+        let raw = if self.stored {
+            read_record(&bytes)
+        } else {
+            serde_json::from_slice::<RawType>(&bytes).map_err(|e| e.to_string())
+        };
+        raw.and_then(|raw| raw.into_resource_type(name))
             .map_err(|e| format!("{name}: {e}"))
     }
 
-    /// The compact JSON of type `i`: read in place from a stored block, or its block inflated
-    /// up to the end of the type, going on from where the block's inflater stopped.
-    fn json(&self, i: usize) -> Result<Cow<'static, [u8]>, String> {
+    /// The bytes of type `i`: its binary record, read in place from the stored block, or its
+    /// compact JSON, its block inflated up to the end of the type, going on from where the
+    /// block's inflater stopped.
+    fn bytes(&self, i: usize) -> Result<Cow<'static, [u8]>, String> {
         let entry = self.entries.get(i).ok_or("no such type")?;
         let block = self.blocks.get(entry.block).ok_or("no such block")?;
         let input = self
@@ -922,30 +944,39 @@ mod tests {
         assert!(Index::parse(data(5)).is_some());
         assert!(Index::parse(data(6)).is_none(), "past its block");
         assert!(Index::parse(data(4)).is_none(), "the block is not filled");
-        // stored blocks: types `A` and `B` of 2 bytes each in one block of 4
-        let stored = |stored_len: u8, second: u8, b_len: u8| -> &'static [u8] {
-            let mut d = b"CVLRAW3\n\x02\0\0\0\x01\0\0\0".to_vec();
-            d.extend_from_slice(&[0, 0, 0, 0, stored_len, 0, 0, 0, 4, 0, 0, 0]);
+        // stored records: types `A` and `B` of 10 bytes each (empty types) in one block of 20
+        let empty_record = [0u8; 10];
+        let stored = |stored_len: u8, second: u8, b_len: u8, b_record: &[u8]| -> &'static [u8] {
+            let mut d = b"CVLBIN1\n\x02\0\0\0\x01\0\0\0".to_vec();
+            d.extend_from_slice(&[0, 0, 0, 0, stored_len, 0, 0, 0, 20, 0, 0, 0]);
             d.extend_from_slice(&[2, 0, 0, 0, b'A', second]);
-            d.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0]);
-            d.extend_from_slice(&[1, 0, 0, 0, 0, 0, 2, 0, 0, 0, b_len, 0, 0, 0]);
-            d.extend_from_slice(b"{}[]");
+            d.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0]);
+            d.extend_from_slice(&[1, 0, 0, 0, 0, 0, 10, 0, 0, 0, b_len, 0, 0, 0]);
+            d.extend_from_slice(&empty_record);
+            d.extend_from_slice(b_record);
             Vec::leak(d)
         };
-        let index = Index::parse(stored(4, b'B', 2)).expect("stored data");
+        let index = Index::parse(stored(20, b'B', 10, &empty_record)).expect("stored data");
         assert_eq!(index.names, ["A", "B"]);
-        assert_eq!(index.json(0).expect("read").as_ref(), b"{}");
-        assert_eq!(index.json(1).expect("read").as_ref(), b"[]");
+        for i in 0..2 {
+            let ty = index.decode(i).expect("an empty type");
+            assert_eq!(ty.name, index.names[i]);
+            assert!(ty.properties.is_empty() && !ty.taggable);
+        }
+        // a record that says its doc is 200 bytes long, with 9 bytes left
+        let damaged = Index::parse(stored(20, b'B', 10, &[1, 200, 0, 0, 0, 0, 0, 0, 0, 0]))
+            .expect("the tables are fine");
+        assert!(damaged.decode(1).is_err());
         assert!(
-            Index::parse(stored(3, b'B', 2)).is_none(),
+            Index::parse(stored(19, b'B', 10, &empty_record)).is_none(),
             "stored length is not the raw length"
         );
         assert!(
-            Index::parse(stored(4, b'A', 2)).is_none(),
+            Index::parse(stored(20, b'A', 10, &empty_record)).is_none(),
             "names not sorted and unique"
         );
         assert!(
-            Index::parse(stored(4, b'B', 3)).is_none(),
+            Index::parse(stored(20, b'B', 11, &empty_record)).is_none(),
             "a type past its block"
         );
         for data in [DATA, DEFLATED] {
@@ -965,10 +996,10 @@ mod tests {
 
     /// A block's inflater resumes where it stopped: asking for the types in order (each one
     /// resumes) and in reverse order (the first inflates the most, the others are already
-    /// there) gives the same bytes for every type. The data this build embeds (stored blocks,
-    /// natively) holds the same bytes too.
+    /// there) gives the same bytes for every type. The data this build embeds (binary records,
+    /// natively) decodes to the same types as the JSON.
     #[test]
-    fn resumed_inflating_matches_inflating_at_once_and_the_stored_data() {
+    fn resumed_inflating_matches_inflating_at_once_and_the_records_hold_the_same_types() {
         let forward = Index::parse(DEFLATED).expect("index");
         let backward = Index::parse(DEFLATED).expect("index");
         let embedded = Index::parse(DATA).expect("index");
@@ -978,14 +1009,14 @@ mod tests {
         let n = forward.names.len();
         let backward_json: Vec<Cow<[u8]>> = (0..n)
             .rev()
-            .map(|i| backward.json(i).expect("inflate"))
+            .map(|i| backward.bytes(i).expect("inflate"))
             .collect();
         for i in 0..n {
-            let json = forward.json(i).expect("inflate");
+            let json = forward.bytes(i).expect("inflate");
             assert_eq!(json, backward_json[n - 1 - i], "{}", forward.names[i]);
             assert_eq!(
-                json,
-                embedded.json(i).expect("read"),
+                forward.decode(i).expect("decode the JSON"),
+                embedded.decode(i).expect("decode the record"),
                 "{}",
                 forward.names[i]
             );
@@ -1061,11 +1092,11 @@ mod tests {
             let rt = index.decode(i).expect("decode");
             let total = t.elapsed();
             let t = Instant::now();
-            let json = index.json(i).expect("inflate");
-            let inflated = t.elapsed();
+            let bytes = index.bytes(i).expect("read");
+            let read = t.elapsed();
             eprintln!(
-                "{name}: {} JSON bytes, {} properties, {} definitions; inflate {inflated:?}, inflate+parse {total:?}",
-                json.len(),
+                "{name}: {} bytes, {} properties, {} definitions; read (inflate) {read:?}, read and decode {total:?}",
+                bytes.len(),
                 rt.properties.len(),
                 rt.definitions.len()
             );
