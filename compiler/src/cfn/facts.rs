@@ -32,14 +32,14 @@ pub fn tags_format(type_name: &str) -> Option<TagsFormat> {
 
 /// True when `name` is an input property of the type and not a `Fn::GetAtt` attribute, so
 /// `r.name` reads the value the resource was given rather than asking CloudFormation.
-///
-/// Asked of every `r.Name` an evaluation meets, so it reads the type's names alone
-/// ([`schema::top_names`]) rather than decoding the whole type.
 pub fn is_property_not_attribute(type_name: &str, name: &str) -> bool {
-    schema::top_names(type_name).is_some_and(|n| n.is_property(name) && !n.is_attribute(name))
+    match schema::resource_type(type_name) {
+        Some(rt) => rt.attribute_type(name).is_none() && rt.properties.contains_key(name),
+        None => false,
+    }
 }
 
 /// True when `name` is an input property of the type.
 pub fn is_property(type_name: &str, name: &str) -> bool {
-    schema::top_names(type_name).is_some_and(|n| n.is_property(name))
+    schema::resource_type(type_name).is_some_and(|rt| rt.properties.contains_key(name))
 }

@@ -243,17 +243,6 @@ fn read_record(_: &[u8]) -> Result<RawType, String> {
     Err("binary records are read by native builds only".into())
 }
 
-/// The top names of a type's binary record (native builds).
-#[cfg(not(target_arch = "wasm32"))]
-fn read_top_names(bytes: &'static [u8]) -> Result<TopNames, String> {
-    record::top_names(bytes)
-}
-
-#[cfg(target_arch = "wasm32")]
-fn read_top_names(_: &'static [u8]) -> Result<TopNames, String> {
-    Err("binary records are read by native builds only".into())
-}
-
 /// `Outputs\..*` → `Outputs.`: a literal prefix (with `\.` escapes) then `.*`; `None` otherwise.
 fn prefix_pattern(pattern: &str) -> Option<String> {
     let literal = pattern.strip_suffix(".*")?;
@@ -276,84 +265,6 @@ pub fn resource_type(name: &str) -> Option<&'static ResourceType> {
     index.decoded[i]
         .get_or_init(|| index.decode(i).ok().map(Box::new))
         .as_deref()
-}
-
-/// The names of a resource type's properties and attributes, `None` if the type is unknown.
-/// Natively they are read from the type's record without decoding the type (evaluation asks
-/// whether `r.Name` is a property or an attribute of many types whose schemas it needs no
-/// more of); the wasm build takes them from the decoded type.
-pub fn top_names(name: &str) -> Option<&'static TopNames> {
-    let index = index();
-    let i = index.position(name)?;
-    index.top_names[i]
-        .get_or_init(|| index.top_names_of(i).map(Box::new))
-        .as_deref()
-}
-
-/// A resource type's property and attribute names ([`top_names`]).
-#[derive(Debug)]
-pub struct TopNames {
-    /// Sorted.
-    properties: Vec<&'static str>,
-    /// Sorted.
-    attributes: Vec<&'static str>,
-    /// The literal prefixes of the attribute patterns, `""` for `.*` (see
-    /// [`ResourceType::attribute_type`]).
-    attribute_prefixes: Vec<String>,
-}
-
-impl TopNames {
-    fn new(
-        mut properties: Vec<&'static str>,
-        mut attributes: Vec<&'static str>,
-        patterns: &[&str],
-    ) -> TopNames {
-        properties.sort_unstable();
-        attributes.sort_unstable();
-        let attribute_prefixes = patterns
-            .iter()
-            .filter_map(|p| {
-                if *p == ".*" {
-                    Some(String::new())
-                } else {
-                    prefix_pattern(p)
-                }
-            })
-            .collect();
-        TopNames {
-            properties,
-            attributes,
-            attribute_prefixes,
-        }
-    }
-
-    fn of(rt: &'static ResourceType) -> TopNames {
-        let patterns: Vec<&str> = rt.attribute_patterns.iter().map(String::as_str).collect();
-        TopNames::new(
-            rt.properties.keys().map(String::as_str).collect(),
-            rt.attributes.keys().map(String::as_str).collect(),
-            &patterns,
-        )
-    }
-
-    /// Whether `name` is a property a template may set.
-    pub fn is_property(&self, name: &str) -> bool {
-        self.properties.binary_search(&name).is_ok()
-    }
-
-    /// Whether `name` is a `Fn::GetAtt` attribute: the same answer as
-    /// `ResourceType::attribute_type(name).is_some()`.
-    pub fn is_attribute(&self, name: &str) -> bool {
-        self.attributes.binary_search(&name).is_ok()
-            || self.attribute_prefixes.iter().any(|prefix| {
-                if prefix.is_empty() {
-                    true
-                } else {
-                    name.strip_prefix(prefix.as_str())
-                        .is_some_and(|rest| !rest.is_empty())
-                }
-            })
-    }
 }
 
 /// Every resource type name, sorted. Decodes nothing.
@@ -401,8 +312,6 @@ struct Index {
     /// One per type; boxed, so that the 1,854 empty cells take 30 KB rather than the 650 KB
     /// of as many `ResourceType`s (a page fault per 4 KB in every process).
     decoded: Vec<OnceLock<Option<Box<ResourceType>>>>,
-    /// One per type, as `decoded`: its [`TopNames`].
-    top_names: Vec<OnceLock<Option<Box<TopNames>>>>,
 }
 
 /// A block inflated up to some point, which can go on from there. Inflating every type from
@@ -453,7 +362,6 @@ impl Index {
             names: vec![],
             entries: vec![],
             decoded: vec![],
-            top_names: vec![],
         }
     }
 
@@ -564,7 +472,6 @@ impl Index {
         entries: Vec<Entry>,
     ) -> Index {
         let decoded = names.iter().map(|_| OnceLock::new()).collect();
-        let top_names = names.iter().map(|_| OnceLock::new()).collect();
         let inflaters = blocks.iter().map(|_| Mutex::new(None)).collect();
         Index {
             data,
@@ -574,27 +481,11 @@ impl Index {
             names,
             entries,
             decoded,
-            top_names,
         }
     }
 
     fn position(&self, name: &str) -> Option<usize> {
         self.names.binary_search(&name).ok()
-    }
-
-    /// The [`TopNames`] of type `i`: read from its record, or taken from the decoded type.
-    fn top_names_of(&'static self, i: usize) -> Option<TopNames> {
-        if self.stored {
-            return match self.bytes(i).ok()? {
-                Cow::Borrowed(bytes) => read_top_names(bytes).ok(),
-                Cow::Owned(_) => None,
-            };
-        }
-        let rt = self
-            .decoded
-            .get(i)?
-            .get_or_init(|| self.decode(i).ok().map(Box::new));
-        rt.as_deref().map(TopNames::of)
     }
 
     /// Decodes type `i`; every inconsistency is an error (never a panic).
@@ -1130,42 +1021,6 @@ mod tests {
                 forward.names[i]
             );
         }
-    }
-
-    /// For every type, its top names answer as the decoded type does: every property and
-    /// attribute name, names that only match an attribute pattern, and names of neither.
-    #[test]
-    fn top_names_answer_as_the_decoded_type() {
-        for name in resource_type_names() {
-            let rt = resource_type(name).expect("decodes");
-            let names = top_names(name).expect("top names");
-            let probes = rt
-                .properties
-                .keys()
-                .chain(rt.attributes.keys())
-                .map(String::clone)
-                .chain(
-                    rt.attribute_patterns
-                        .iter()
-                        .map(|p| p.replace("\\.", ".").replace(".*", "X")),
-                )
-                .chain(
-                    ["Arn", "Outputs.", "Outputs.X", "", "NoSuchName", "Tags"].map(String::from),
-                );
-            for probe in probes {
-                assert_eq!(
-                    names.is_property(&probe),
-                    rt.properties.contains_key(&probe),
-                    "{name} {probe}"
-                );
-                assert_eq!(
-                    names.is_attribute(&probe),
-                    rt.attribute_type(&probe).is_some(),
-                    "{name} {probe}"
-                );
-            }
-        }
-        assert!(top_names("AWS::No::Such").is_none());
     }
 
     #[test]

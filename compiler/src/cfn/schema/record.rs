@@ -20,49 +20,13 @@ pub(super) fn read(bytes: &[u8]) -> Result<RawType, String> {
     Ok(ty)
 }
 
-/// The names at the top of a record (its properties, attributes and attribute patterns),
-/// borrowed from the record, without reading the rest: what evaluation asks of most types.
-pub(super) fn top_names(bytes: &'static [u8]) -> Result<super::TopNames, String> {
-    let mut record = Record { bytes, pos: 0 };
-    record
-        .top_names()
-        .ok_or_else(|| format!("a malformed record (at byte {})", record.pos))
-}
-
 /// A record being read: every reader returns `None` at the first thing out of place.
 struct Record<'b> {
     bytes: &'b [u8],
     pos: usize,
 }
 
-impl Record<'static> {
-    fn top_names(&mut self) -> Option<super::TopNames> {
-        self.opt_str()?;
-        let n = self.uint()?;
-        let mut properties = Vec::with_capacity(n.min(self.left()));
-        for _ in 0..n {
-            properties.push(self.str_ref()?);
-            self.prop()?;
-        }
-        for _ in 0..3 {
-            self.strs()?; // required, create-only, read-only
-        }
-        let n = self.uint()?;
-        let mut attributes = Vec::with_capacity(n.min(self.left()));
-        for _ in 0..n {
-            attributes.push(self.str_ref()?);
-            self.str_ref()?;
-        }
-        let n = self.uint()?;
-        let mut patterns = Vec::with_capacity(n.min(self.left()));
-        for _ in 0..n {
-            patterns.push(self.str_ref()?);
-        }
-        Some(super::TopNames::new(properties, attributes, &patterns))
-    }
-}
-
-impl<'b> Record<'b> {
+impl Record<'_> {
     fn ty(&mut self) -> Option<RawType> {
         let d = self.opt_str()?;
         let p = self.pairs(Self::prop)?;
@@ -141,15 +105,11 @@ impl<'b> Record<'b> {
     }
 
     fn str(&mut self) -> Option<String> {
-        self.str_ref().map(str::to_owned)
-    }
-
-    fn str_ref(&mut self) -> Option<&'b str> {
         let n = self.uint()?;
         let end = self.pos.checked_add(n)?;
         let s = std::str::from_utf8(self.bytes.get(self.pos..end)?).ok()?;
         self.pos = end;
-        Some(s)
+        Some(s.to_owned())
     }
 
     fn byte(&mut self) -> Option<u8> {
