@@ -9,10 +9,11 @@
 //! inflated at most once: the inflater of a block keeps its state and output, and resumes from
 //! there when a later type of the block is asked for. No IO; it builds for wasm32.
 //!
-//! Native binaries embed the same data with its blocks already inflated and its type table
-//! sorted, with each type's place (magic `CVLRAW3\n`, written by `build.rs`, which documents the
-//! layout): a lookup reads its type's JSON in place and inflates nothing, and reading the table
-//! sorts nothing. Only the wasm32 build, whose size is a budget, carries the deflated form.
+//! Native binaries embed each type as a binary record instead, in one stored block, with the
+//! type table sorted and each type's place (magic `CVLBIN1\n`, written by `build.rs`, which
+//! documents the layout): a lookup reads its record in place (`schema/record.rs`), with no
+//! inflating and no JSON, and reading the table sorts nothing. Only the wasm32 build, whose size
+//! is a budget, carries the deflated JSON.
 //!
 //! Property types follow the compact grammar `s i n b j` (string, integer, number, boolean, free
 //! JSON), `L<T>` (list), `M<T>` (map with string keys), `@Def` (an object shape in
@@ -30,8 +31,8 @@ use serde::Deserialize;
 #[cfg(not(target_arch = "wasm32"))]
 mod record;
 
-/// The embedded data, as `build.rs` prepared it for the target: deflated blocks for wasm32,
-/// inflated ones elsewhere. See the module docs and `scripts/gen-cfn-schemas.py` for the layout.
+/// The embedded data, as `build.rs` prepared it for the target: deflated JSON blocks for wasm32,
+/// binary records elsewhere. See the module docs and `scripts/gen-cfn-schemas.py` for the layout.
 static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/resources.bin"));
 
 /// Where the data comes from: cfn-lint version, licence and schema date.
