@@ -19,7 +19,9 @@ use crate::eval::interp::Interp;
 use crate::eval::params as eval_params;
 use crate::evaluation::{self, Trees};
 use crate::loader::{Loader, resolve_relative};
-use crate::project::{BuildOutput, BuildResult, CheckResult, PARAMS_FILE, ParamsResult};
+use crate::project::{
+    BuildOutput, BuildResult, CheckResult, PARAMS_FILE, ParamsResult, TemplatePart,
+};
 use crate::source::Span;
 use crate::syntax::ast::{self, ImportTarget, ItemKind};
 use crate::types::{self, CheckInput, CheckOutput, ModuleInterface};
@@ -442,8 +444,11 @@ pub fn evaluate_uncached<'db>(db: &'db dyn Db, request: BuildRequest<'db>) -> Bu
     let Some(entry) = db.workspace().files(db).get(request.entry(db)).copied() else {
         return BuildOutcome::default();
     };
-    check_then_evaluate(db, entry, request.params(db))
+    check_then_evaluate(db, entry, request.params(db), None)
 }
+
+/// A template sink, or none (see [`crate::project::build_streaming`]).
+type Sink<'s> = Option<&'s mut dyn FnMut(TemplatePart)>;
 
 /// The sequential pipeline: the static diagnostics, then, when they hold no error, the
 /// evaluation on this thread.
@@ -451,9 +456,10 @@ fn check_then_evaluate(
     db: &dyn Db,
     entry: SourceFile,
     params: &[(String, String)],
+    sink: Sink<'_>,
 ) -> BuildOutcome {
     let (output, diagnostics) = evaluation::outcome(static_diagnostics(db, entry), || {
-        Trees::of(db, entry).evaluate(params, None)
+        Trees::of(db, entry).evaluate_then(params, None, sink, |evaluated| evaluated)
     });
     BuildOutcome {
         output,
@@ -461,48 +467,75 @@ fn check_then_evaluate(
     }
 }
 
+/// What the evaluating thread sends the checking one.
+#[cfg(not(target_arch = "wasm32"))]
+enum FromEvaluation {
+    /// A part of a template's text, when the build streams them.
+    Part(TemplatePart),
+    /// The evaluation's result: the last message.
+    Done(evaluation::Evaluated),
+}
+
 /// [`evaluate_uncached`], with the evaluation on another thread while this one type-checks
 /// (see `evaluation.rs`): the same outcome, in about the time of the longer of the two. The
 /// evaluating thread sends its result as soon as it has it, and then drops the interpreter's
-/// values on its own, detached: a build does not wait for that.
+/// values on its own, detached: a build does not wait for that. With a `sink`, it also sends
+/// the templates' texts in parts as it writes them, and this thread, done checking, hands
+/// them to the sink meanwhile (unless the check found an error).
 #[cfg(not(target_arch = "wasm32"))]
 fn evaluate_while_checking(
     db: &CvlDb,
     entry: SourceFile,
     params: &[(String, String)],
+    mut sink: Sink<'_>,
 ) -> BuildOutcome {
     use std::sync::atomic::{AtomicBool, Ordering};
     let trees = Arc::new(Trees::of(db, entry));
     let cancel = Arc::new(AtomicBool::new(false));
-    let (send, receive) = std::sync::mpsc::sync_channel(1);
+    let (send, receive) = std::sync::mpsc::channel();
     let evaluating = {
         let (trees, cancel, params) = (trees.clone(), cancel.clone(), params.to_vec());
+        let streaming = sink.is_some();
         std::thread::Builder::new()
             .name("cvl-evaluate".into())
             .stack_size(THREAD_STACK)
             .spawn(move || {
-                trees.evaluate_then(&params, Some(&cancel), |evaluated| {
-                    // the receiver only goes away with a panic of its own
-                    let _ = send.send(evaluated);
+                // the receiver only goes away with a panic of its own
+                let parts = send.clone();
+                let mut stream = |part| {
+                    let _ = parts.send(FromEvaluation::Part(part));
+                };
+                let stream = streaming.then_some(&mut stream as &mut dyn FnMut(TemplatePart));
+                trees.evaluate_then(&params, Some(&cancel), stream, |evaluated| {
+                    let _ = send.send(FromEvaluation::Done(evaluated));
                 })
             })
     };
     let Ok(evaluating) = evaluating else {
         // no thread to be had: evaluate after checking, on this one
-        return check_then_evaluate(db, entry, params);
+        return check_then_evaluate(db, entry, params, sink);
     };
     let diagnostics = static_diagnostics_sharing_the_work(db, entry, &trees.files);
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    if failed {
         cancel.store(true, Ordering::Relaxed);
     }
-    let evaluated = match receive.recv() {
-        Ok(evaluated) => evaluated,
-        // nothing sent: the evaluation panicked, and this thread goes on with that panic (a
-        // thread that returned has sent its result; evaluating here again is what is left)
-        Err(_) => match evaluating.join() {
-            Err(panic) => std::panic::resume_unwind(panic),
-            Ok(()) => trees.evaluate(params, None),
-        },
+    let evaluated = loop {
+        match receive.recv() {
+            Ok(FromEvaluation::Part(part)) => {
+                if let Some(sink) = sink.as_mut().filter(|_| !failed) {
+                    sink(part);
+                }
+            }
+            Ok(FromEvaluation::Done(evaluated)) => break evaluated,
+            // nothing sent: the evaluation panicked, and this thread goes on with that panic
+            // (a thread that returned has sent its result; evaluating here again is what is
+            // left, and hands the sink every part again from the start)
+            Err(_) => match evaluating.join() {
+                Err(panic) => std::panic::resume_unwind(panic),
+                Ok(()) => break trees.evaluate_then(params, None, sink, |evaluated| evaluated),
+            },
+        }
     };
     let (output, diagnostics) = evaluation::outcome(diagnostics, || evaluated);
     BuildOutcome {
@@ -615,6 +648,16 @@ pub fn build(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> B
     build_in(&mut CvlDb::new(), loader, entry, params)
 }
 
+/// See [`crate::project::build_streaming`].
+pub fn build_streaming(
+    loader: &dyn Loader,
+    entry: &str,
+    params: &[(String, String)],
+    sink: &mut dyn FnMut(TemplatePart),
+) -> BuildResult {
+    build_with_sink(&mut CvlDb::new(), loader, entry, params, Some(sink))
+}
+
 /// [`build`] in a database that may already hold the project (a [`crate::session::Session`]):
 /// files already there are not loaded again.
 pub fn build_in(
@@ -622,6 +665,16 @@ pub fn build_in(
     loader: &dyn Loader,
     entry: &str,
     params: &[(String, String)],
+) -> BuildResult {
+    build_with_sink(db, loader, entry, params, None)
+}
+
+fn build_with_sink(
+    db: &mut CvlDb,
+    loader: &dyn Loader,
+    entry: &str,
+    params: &[(String, String)],
+    sink: Sink<'_>,
 ) -> BuildResult {
     db.load_project(loader, entry);
     let db = &*db;
@@ -635,9 +688,9 @@ pub fn build_in(
     // take the result out of the database instead of copying it out of a memo
     let sources = sources(db, params);
     #[cfg(not(target_arch = "wasm32"))]
-    let outcome = evaluate_while_checking(db, entry_file, params);
+    let outcome = evaluate_while_checking(db, entry_file, params, sink);
     #[cfg(target_arch = "wasm32")]
-    let outcome = check_then_evaluate(db, entry_file, params);
+    let outcome = check_then_evaluate(db, entry_file, params, sink);
     BuildResult {
         output: outcome.output,
         diagnostics: outcome.diagnostics,

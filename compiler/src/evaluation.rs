@@ -13,7 +13,7 @@ use crate::db::{Db, SourceFile, parse, project_files, resolve_imports};
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::eval::interp::{Interp, ModuleSource};
 use crate::eval::{builtins, params as eval_params};
-use crate::project::BuildOutput;
+use crate::project::{BuildOutput, TemplatePart};
 use crate::source::Span;
 use crate::syntax::ast;
 use indexmap::IndexMap;
@@ -96,16 +96,18 @@ impl Trees {
         params: &[(String, String)],
         cancel: Option<&'s AtomicBool>,
     ) -> Evaluated {
-        self.evaluate_then(params, cancel, |evaluated| evaluated)
+        self.evaluate_then(params, cancel, None, |evaluated| evaluated)
     }
 
     /// [`Trees::evaluate`], handing the result to `deliver` before the interpreter and its
     /// values are dropped, which takes a while after a large build: a caller on another thread
-    /// can go on meanwhile.
+    /// can go on meanwhile. With `stream`, the templates' texts go to it in parts as they are
+    /// written (see [`crate::cfn::lower::lower`]) and the output's texts are empty.
     pub fn evaluate_then<'s, T>(
         &'s self,
         params: &[(String, String)],
         cancel: Option<&'s AtomicBool>,
+        stream: Option<&mut dyn FnMut(TemplatePart)>,
         deliver: impl FnOnce(Evaluated) -> T,
     ) -> T {
         let mut interp = match self.interp(params) {
@@ -142,7 +144,7 @@ impl Trees {
             None
         } else {
             let values = self.final_param_values(&mut interp);
-            crate::cfn::lower::lower(&mut interp, &values)
+            crate::cfn::lower::lower(&mut interp, &values, stream)
                 .filter(|_| !interp.diagnostics.iter().any(Diagnostic::is_error))
         };
         if output.is_none() && interp.diagnostics.is_empty() {

@@ -30,7 +30,7 @@ pub use diagnostic::{Code, Diagnostic, Severity};
 pub use loader::{Loader, MemoryLoader};
 pub use project::{
     BuildOutput, BuildResult, CheckResult, ParamInfo, ParamsResult, ResourceOrigin, SourcePlace,
-    StackTemplate, build, check, params,
+    StackTemplate, TemplatePart, build, build_streaming, check, params,
 };
 pub use session::Session;
 pub use source::{LineIndex, Span};

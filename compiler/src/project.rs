@@ -11,7 +11,8 @@ pub struct StackTemplate {
     /// The stack's name as declared (`backend`); the file is `<name>.template.json`.
     pub name: String,
     /// The template as the CLI writes it: pretty JSON with a final newline, as
-    /// [`to_json_string`] writes its tree. Lowering writes this text directly.
+    /// [`to_json_string`] writes its tree. Lowering writes this text directly. Empty after
+    /// [`build_streaming`], which hands it out in parts instead.
     pub text: String,
     /// How many resources the template declares.
     pub resources: usize,
@@ -35,6 +36,18 @@ impl StackTemplate {
     pub fn template(&self) -> serde_json::Value {
         parse_json(&self.text)
     }
+}
+
+/// A piece of a stack's template text, handed out while the build goes on (see
+/// [`build_streaming`]). A stack's parts, in the order they come, make its template text;
+/// the last one has `last` set. The parts of different stacks may come interleaved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplatePart {
+    /// The stack's name (`backend`): the file is `<stack>.template.json`.
+    pub stack: String,
+    pub text: String,
+    /// Whether this part completes the stack's template.
+    pub last: bool,
 }
 
 /// What a successful build produces.
@@ -114,6 +127,20 @@ pub const PARAMS_FILE: &str = "<params>";
 /// given `NAME=VALUE` params.
 pub fn build(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> BuildResult {
     crate::db::build(loader, entry, params)
+}
+
+/// [`build`], handing each template's text to `sink` in parts while the build goes on, so
+/// that the caller can write it out meanwhile and the build never holds every template at
+/// once. The output's stacks then have empty texts. `sink` is called on this thread, and
+/// only while the build has found no error; a build that fails after it was called has
+/// handed out parts all the same, which the caller throws away.
+pub fn build_streaming(
+    loader: &dyn Loader,
+    entry: &str,
+    params: &[(String, String)],
+    sink: &mut dyn FnMut(TemplatePart),
+) -> BuildResult {
+    crate::db::build_streaming(loader, entry, params, sink)
 }
 
 /// Everything [`build`] checks, without output. A literal-union param left unset is checked

@@ -1,7 +1,8 @@
 //! A one-shot build evaluates on another thread while it type-checks (`evaluation.rs`). Its
 //! outcome is the sequential one, check first and evaluate only what has no static error: the
-//! same templates, manifest and diagnostics for every fixture and example, and an evaluation
-//! started beside a failing check is cancelled.
+//! same templates, manifest and diagnostics for every fixture and example, also when the
+//! templates are handed out in parts as they are written (`build_streaming`), and an
+//! evaluation started beside a failing check is cancelled.
 
 use cvl::db::{BuildRequest, CvlDb, evaluate_uncached};
 use cvl::evaluation::Trees;
@@ -36,6 +37,41 @@ fn sequential(loader: &MemoryLoader, entry: &str, params: &[(String, String)]) -
 fn concurrent(loader: &MemoryLoader, entry: &str, params: &[(String, String)]) -> Summary {
     let result = cvl::build(loader, entry, params);
     summary(result.output.as_ref(), &result.diagnostics)
+}
+
+/// [`cvl::build_streaming`], with each stack's parts put back together in place of the
+/// output's texts (which must be empty). Each stack's parts must come as one or more parts
+/// and then its last one, which completes it.
+fn streamed(loader: &MemoryLoader, entry: &str, params: &[(String, String)]) -> Summary {
+    let mut parts: Vec<(String, String, bool)> = Vec::new();
+    let result = cvl::build_streaming(loader, entry, params, &mut |part| match parts
+        .iter_mut()
+        .find(|(stack, ..)| *stack == part.stack)
+    {
+        Some((stack, text, last)) => {
+            assert!(!*last, "a part of `{stack}` after its last one");
+            text.push_str(&part.text);
+            *last = part.last;
+        }
+        None => {
+            assert!(!part.last, "the first part of `{}` is its last", part.stack);
+            parts.push((part.stack, part.text, false));
+        }
+    });
+    let mut output = result.output;
+    if let Some(output) = &mut output {
+        assert_eq!(parts.len(), output.stacks.len(), "one text per stack");
+        for stack in &mut output.stacks {
+            assert_eq!(stack.text, "", "`{}` kept its text", stack.name);
+            let (_, text, last) = parts
+                .iter()
+                .find(|(name, ..)| *name == stack.name)
+                .unwrap_or_else(|| panic!("no part of `{}`", stack.name));
+            assert!(last, "`{}` was not completed", stack.name);
+            stack.text = text.clone();
+        }
+    }
+    summary(output.as_ref(), &result.diagnostics)
 }
 
 fn repository() -> PathBuf {
@@ -75,6 +111,7 @@ fn every_fixture_builds_as_it_would_sequentially() {
         for params in [vec![], vec![("env".to_string(), "prod".to_string())]] {
             let expected = sequential(&loader, "main.cvl", &params);
             assert_eq!(concurrent(&loader, "main.cvl", &params), expected, "{path}");
+            assert_eq!(streamed(&loader, "main.cvl", &params), expected, "{path}");
             with_errors += usize::from(expected.1.is_none());
         }
     }
@@ -118,6 +155,11 @@ fn every_example_env_builds_as_it_would_sequentially() {
                 expected,
                 "{example} {params:?}"
             );
+            assert_eq!(
+                streamed(&loader, "main.cvl", &params),
+                expected,
+                "{example} {params:?}, streamed"
+            );
         }
     }
 }
@@ -134,6 +176,10 @@ fn a_failing_check_cancels_the_evaluation() {
     loader.insert("main.cvl", text);
     let built = concurrent(&loader, "main.cvl", &[]);
     assert_eq!(built, sequential(&loader, "main.cvl", &[]));
+    let mut parts = 0;
+    let streaming = cvl::build_streaming(&loader, "main.cvl", &[], &mut |_| parts += 1);
+    assert!(streaming.output.is_none());
+    assert_eq!(parts, 0, "a build with a type error hands out no template");
     assert!(built.1.is_none());
     assert!(
         built.2.iter().all(|d| !d.starts_with("StepBudgetExceeded")),

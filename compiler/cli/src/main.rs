@@ -8,6 +8,7 @@
 mod commands;
 mod disk_loader;
 mod render;
+mod staging;
 
 /// mimalloc instead of the system allocator: a build allocates and frees millions of small
 /// values (records, JSON nodes, strings), and glibc's malloc/free were about 40% of the

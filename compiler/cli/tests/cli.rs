@@ -280,6 +280,54 @@ fn a_build_with_errors_exits_1_and_keeps_the_previous_output() {
     assert!(!s.path("fresh").exists());
 }
 
+/// The templates are written into the temporary folder while the build goes on: here stack
+/// `small` is written before lowering finds stack `big` too large. The failed build still
+/// leaves the previous output as it was and no temporary folder.
+#[test]
+fn a_build_that_fails_while_writing_templates_keeps_the_previous_output() {
+    let s = Scratch::new(
+        r#"let note = join("", [for i in 0..60000: "0123456789"])
+
+stack small {
+  resource Topic: AWS::SNS::Topic { TopicName: "small" }
+}
+
+stack big {
+  resource One: AWS::SNS::Topic { TopicName: "one" } with { Metadata: { note: note } }
+  resource Two: AWS::SNS::Topic { TopicName: "two" } with { Metadata: { note: note } }
+}
+"#,
+    );
+    std::fs::create_dir(s.path("out")).unwrap();
+    std::fs::write(s.path("out/manifest.json"), "previous\n").unwrap();
+
+    let out = s.cvl(&["build", "proj"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("error[template-quota]"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(listing(&s.path("out")), ["manifest.json"]);
+    assert_eq!(listing(s.dir.path()), ["out", "proj"]);
+
+    // the same project without the second large resource builds, into the same folder
+    let fixed = std::fs::read_to_string(s.path("proj/main.cvl"))
+        .unwrap()
+        .replace("  resource Two", "  // resource Two");
+    std::fs::write(s.path("proj/main.cvl"), fixed).unwrap();
+    let out = s.cvl(&["build", "proj"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        listing(&s.path("out")),
+        ["big.template.json", "manifest.json", "small.template.json"]
+    );
+    let small = json_file(&s.path("out/small.template.json"));
+    assert_eq!(
+        small["Resources"]["Topic"]["Properties"]["TopicName"],
+        "small"
+    );
+    assert_eq!(listing(s.dir.path()), ["out", "proj"]);
+}
+
 #[test]
 fn message_format_json_gives_one_object_per_diagnostic() {
     let s = Scratch::new(BROKEN);

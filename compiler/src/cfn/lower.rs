@@ -15,7 +15,7 @@ use crate::cfn::json_text::{Seq, write_str, write_value};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::interp::{Abort, Interp, R};
 use crate::eval::value::{Deploy, FxIndexMap, ResourceIdx, ScopeIdx, Value};
-use crate::project::{BuildOutput, StackTemplate};
+use crate::project::{BuildOutput, StackTemplate, TemplatePart};
 use crate::source::Span;
 use indexmap::{IndexMap, IndexSet};
 use resource_text::Props;
@@ -67,8 +67,11 @@ struct Lowering<'i, 'a> {
 /// A stack's template as lowering leaves it until every stack is lowered: the text up to its
 /// `Resources` (included), and its outputs, to which the automatic exports are added later.
 struct Lowered {
-    /// The template's text so far: the object is still open.
+    /// The template's text so far: the object is still open. Empty once handed out
+    /// (streaming, see [`lower`]).
     text: String,
+    /// How many bytes of the text were handed out already.
+    handed_out: usize,
     /// The writer of the template's object.
     top: Seq,
     outputs: Map<String, Json>,
@@ -96,9 +99,16 @@ impl Lowered {
 
 /// Lowers every stack of an evaluated project. `param_values` are the build's params as the
 /// manifest lists them. Errors go into the interpreter's diagnostics.
+///
+/// With `stream`, the templates' texts are handed to it as they are written instead of being
+/// kept in the output (whose texts are then empty): each stack's text up to its outputs as
+/// soon as the stack is lowered, and the rest (its outputs, to which the automatic exports of
+/// later stacks add) once every stack is. A build that then fails has handed out parts all
+/// the same; the caller throws them away.
 pub fn lower(
     interp: &mut Interp<'_>,
     param_values: &IndexMap<String, Json>,
+    mut stream: Option<&mut dyn FnMut(TemplatePart)>,
 ) -> Option<BuildOutput> {
     let export_prefix = export_prefix(interp.modules[0].ast, param_values);
     let mut lowering = Lowering {
@@ -120,7 +130,17 @@ pub fn lower(
     let mut failed = false;
     for stack in 0..stack_count {
         match lowering.stack_template(stack, param_values) {
-            Ok(template) => lowered.push(Some(template)),
+            Ok(mut template) => {
+                if let Some(stream) = stream.as_mut().filter(|_| !failed) {
+                    template.handed_out = template.text.len();
+                    stream(TemplatePart {
+                        stack: lowering.interp.stacks[stack].name.clone(),
+                        text: std::mem::take(&mut template.text),
+                        last: false,
+                    });
+                }
+                lowered.push(Some(template));
+            }
             Err(Abort) => failed = true,
         }
     }
@@ -169,8 +189,9 @@ pub fn lower(
             "outputs": outputs.keys().collect::<Vec<_>>(),
             "exports": all_exports(&outputs, exports),
         }));
-        let text = lowered.finish(outputs);
-        let body_bytes = text.len();
+        let handed_out = lowered.handed_out;
+        let mut text = lowered.finish(outputs);
+        let body_bytes = handed_out + text.len();
         if body_bytes > MAX_BODY_BYTES {
             let file = interp.modules[data.module].file.clone();
             interp.diagnostics.push(Diagnostic::error(
@@ -179,6 +200,13 @@ pub fn lower(
                 data.span,
                 format!("the template of stack `{}` is {body_bytes} bytes; CloudFormation accepts at most 1 MB", data.name),
             ));
+        }
+        if let Some(stream) = stream.as_mut() {
+            stream(TemplatePart {
+                stack: data.name.clone(),
+                text: std::mem::take(&mut text),
+                last: true,
+            });
         }
         stacks.push(StackTemplate {
             name: data.name.clone(),
@@ -359,6 +387,7 @@ impl<'i, 'a> Lowering<'i, 'a> {
         }
         Ok(Lowered {
             text,
+            handed_out: 0,
             top,
             outputs,
             resources: resource_count,
