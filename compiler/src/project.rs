@@ -58,7 +58,9 @@ pub struct BuildOutput {
     /// `manifest.json`: stacks in deploy order, their parameters, outputs and exports, and the
     /// values of the build's params.
     pub manifest: serde_json::Value,
-    /// Where each resource of the stacks is declared (not part of any template).
+    /// Where each resource of the stacks is declared (not part of any template). Empty after
+    /// [`build_streaming`], whose caller writes the templates out and shows nothing beside
+    /// the source.
     pub origins: Vec<ResourceOrigin>,
 }
 
@@ -131,7 +133,8 @@ pub fn build(loader: &dyn Loader, entry: &str, params: &[(String, String)]) -> B
 
 /// [`build`], handing each template's text to `sink` in parts while the build goes on, so
 /// that the caller can write it out meanwhile and the build never holds every template at
-/// once. The output's stacks then have empty texts. `sink` is called on this thread, and
+/// once. The output's stacks then have empty texts, and it has no origins (see
+/// [`BuildOutput::origins`]). `sink` is called on this thread, and
 /// only while the build has found no error; a build that fails after it was called has
 /// handed out parts all the same, which the caller throws away.
 pub fn build_streaming(

@@ -61,6 +61,10 @@ fn streamed(loader: &MemoryLoader, entry: &str, params: &[(String, String)]) -> 
     let mut output = result.output;
     if let Some(output) = &mut output {
         assert_eq!(parts.len(), output.stacks.len(), "one text per stack");
+        assert!(
+            output.origins.is_empty(),
+            "a streaming build computes no origins"
+        );
         for stack in &mut output.stacks {
             assert_eq!(stack.text, "", "`{}` kept its text", stack.name);
             let (_, text, last) = parts
