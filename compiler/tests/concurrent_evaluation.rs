@@ -4,7 +4,9 @@
 //! templates are handed out in parts as they are written (`build_streaming`), and an
 //! evaluation started beside a failing check is cancelled.
 
-use cvl::db::{BuildRequest, CvlDb, evaluate_uncached};
+use cvl::db::{
+    BuildRequest, CvlDb, Overlap, build_overlapping, evaluate_uncached, evaluates_beside_the_check,
+};
 use cvl::evaluation::Trees;
 use cvl::{Code, MemoryLoader};
 use std::path::{Path, PathBuf};
@@ -34,30 +36,36 @@ fn sequential(loader: &MemoryLoader, entry: &str, params: &[(String, String)]) -
     summary(outcome.output.as_ref(), &outcome.diagnostics)
 }
 
+/// Evaluates beside the check, whatever the project's size.
 fn concurrent(loader: &MemoryLoader, entry: &str, params: &[(String, String)]) -> Summary {
-    let result = cvl::build(loader, entry, params);
+    let result = build_overlapping(loader, entry, params, None, Overlap::Always);
     summary(result.output.as_ref(), &result.diagnostics)
 }
 
-/// [`cvl::build_streaming`], with each stack's parts put back together in place of the
+/// A build that streams its templates ([`cvl::build_streaming`]), evaluating beside the
+/// check as `overlap` says, with each stack's parts put back together in place of the
 /// output's texts (which must be empty). Each stack's parts must come as one or more parts
 /// and then its last one, which completes it.
-fn streamed(loader: &MemoryLoader, entry: &str, params: &[(String, String)]) -> Summary {
+fn streamed(
+    loader: &MemoryLoader,
+    entry: &str,
+    params: &[(String, String)],
+    overlap: Overlap,
+) -> Summary {
     let mut parts: Vec<(String, String, bool)> = Vec::new();
-    let result = cvl::build_streaming(loader, entry, params, &mut |part| match parts
-        .iter_mut()
-        .find(|(stack, ..)| *stack == part.stack)
-    {
-        Some((stack, text, last)) => {
-            assert!(!*last, "a part of `{stack}` after its last one");
-            text.push_str(&part.text);
-            *last = part.last;
-        }
-        None => {
-            assert!(!part.last, "the first part of `{}` is its last", part.stack);
-            parts.push((part.stack, part.text, false));
-        }
-    });
+    let mut sink =
+        |part: cvl::TemplatePart| match parts.iter_mut().find(|(stack, ..)| *stack == part.stack) {
+            Some((stack, text, last)) => {
+                assert!(!*last, "a part of `{stack}` after its last one");
+                text.push_str(&part.text);
+                *last = part.last;
+            }
+            None => {
+                assert!(!part.last, "the first part of `{}` is its last", part.stack);
+                parts.push((part.stack, part.text, false));
+            }
+        };
+    let result = build_overlapping(loader, entry, params, Some(&mut sink), overlap);
     let mut output = result.output;
     if let Some(output) = &mut output {
         assert_eq!(parts.len(), output.stacks.len(), "one text per stack");
@@ -115,7 +123,10 @@ fn every_fixture_builds_as_it_would_sequentially() {
         for params in [vec![], vec![("env".to_string(), "prod".to_string())]] {
             let expected = sequential(&loader, "main.cvl", &params);
             assert_eq!(concurrent(&loader, "main.cvl", &params), expected, "{path}");
-            assert_eq!(streamed(&loader, "main.cvl", &params), expected, "{path}");
+            for overlap in [Overlap::Always, Overlap::BySize] {
+                let streamed = streamed(&loader, "main.cvl", &params, overlap);
+                assert_eq!(streamed, expected, "{path} {overlap:?}");
+            }
             with_errors += usize::from(expected.1.is_none());
         }
     }
@@ -124,6 +135,42 @@ fn every_fixture_builds_as_it_would_sequentially() {
         with_errors > 50 && with_errors < cases.len() * 2,
         "{with_errors}"
     );
+}
+
+/// A one-shot build evaluates beside the check only from [`OVERLAP_FROM_BYTES`] of source
+/// (counting what the project imports): a one-resource file is evaluated after its check, on
+/// the calling thread; the examples, with the standard library, beside it.
+#[test]
+fn only_projects_of_some_size_evaluate_beside_the_check() {
+    let beside = |loader: &MemoryLoader, overlap| {
+        let mut db = CvlDb::new();
+        db.load_project(loader, "main.cvl");
+        let entry = db.file("main.cvl").expect("loaded");
+        evaluates_beside_the_check(&db, entry, overlap)
+    };
+    let mut small = MemoryLoader::new();
+    small.insert(
+        "main.cvl",
+        "resource Logs: AWS::Logs::LogGroup { RetentionInDays: 30 }\n",
+    );
+    assert!(!beside(&small, Overlap::BySize));
+    assert!(beside(&small, Overlap::Always));
+    // a small entry that imports a large enough part of the standard library
+    let mut importing = MemoryLoader::new();
+    importing.insert(
+        "main.cvl",
+        "import std.vpc\nstack net {\n  let network = vpc.Network { name: \"n\" }\n}\n",
+    );
+    assert!(beside(&importing, Overlap::BySize));
+    for example in ["canvalo", "flowops", "mcp-gateway", "platform"] {
+        let mut files = Vec::new();
+        cvl_files(&repository().join("examples").join(example), "", &mut files);
+        let mut loader = MemoryLoader::new();
+        for (path, text) in &files {
+            loader.insert(path.as_str(), text.as_str());
+        }
+        assert!(beside(&loader, Overlap::BySize), "{example}");
+    }
 }
 
 #[test]
@@ -160,7 +207,7 @@ fn every_example_env_builds_as_it_would_sequentially() {
                 "{example} {params:?}"
             );
             assert_eq!(
-                streamed(&loader, "main.cvl", &params),
+                streamed(&loader, "main.cvl", &params, Overlap::BySize),
                 expected,
                 "{example} {params:?}, streamed"
             );
@@ -181,7 +228,8 @@ fn a_failing_check_cancels_the_evaluation() {
     let built = concurrent(&loader, "main.cvl", &[]);
     assert_eq!(built, sequential(&loader, "main.cvl", &[]));
     let mut parts = 0;
-    let streaming = cvl::build_streaming(&loader, "main.cvl", &[], &mut |_| parts += 1);
+    let mut count = |_| parts += 1;
+    let streaming = build_overlapping(&loader, "main.cvl", &[], Some(&mut count), Overlap::Always);
     assert!(streaming.output.is_none());
     assert_eq!(parts, 0, "a build with a type error hands out no template");
     assert!(built.1.is_none());
