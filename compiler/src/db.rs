@@ -685,8 +685,7 @@ pub fn build_streaming(
     params: &[(String, String)],
     sink: &mut dyn FnMut(TemplatePart),
 ) -> BuildResult {
-    let db = &mut CvlDb::new();
-    build_with_sink(db, loader, entry, params, Some(sink), Overlap::BySize)
+    build_overlapping(loader, entry, params, Some(sink), Overlap::BySize)
 }
 
 /// [`build`] or, with a sink, [`build_streaming`], choosing whether the evaluation goes
