@@ -2,8 +2,10 @@
 //!
 //! The files go into a fresh sibling folder `<out>.tmp-<pid>` as the build produces them (a
 //! template's text arrives in parts while the build goes on). Once the build has succeeded,
-//! that folder takes the place of `out` by renames: the old folder is moved aside to
-//! `<out>.old-<pid>`, the new one moved in, and the old one removed. A build that fails, or
+//! that folder takes the place of `out`: on Linux the two folders are exchanged in one step
+//! (`renameat2`), so `out` never goes missing, and the old one is removed; elsewhere the old
+//! folder is moved aside to `<out>.old-<pid>`, the new one moved in, and the old one removed.
+//! A build that fails, or
 //! is dropped before [`Staging::commit`], removes its temporary folder and leaves the previous
 //! `out` as it was. An existing `out` is replaced only when it is empty or holds a
 //! `manifest.json` (that is, when cvl wrote it): a mistyped `--out src` never deletes sources.
@@ -101,7 +103,16 @@ impl Staging {
 
     /// Puts the temporary folder, with what was written into it, in the place of `out`. A
     /// failure at any point leaves the previous `out` as it was.
-    pub fn commit(mut self) -> Result<(), String> {
+    pub fn commit(self) -> Result<(), String> {
+        self.commit_with(swap)
+    }
+
+    /// [`Staging::commit`], exchanging an existing `out` and the temporary folder with
+    /// `exchange` when it can (see [`swap`]), else by two renames.
+    fn commit_with(
+        mut self,
+        exchange: fn(&Path, &Path) -> Result<bool, String>,
+    ) -> Result<(), String> {
         let name = self.name_or_error()?.to_string();
         let shown = self.out.display().to_string();
         let exists = match std::fs::symlink_metadata(&self.out) {
@@ -129,6 +140,12 @@ impl Staging {
             self.committed = true;
             return Ok(());
         }
+        if exchange(&self.tmp, &self.out).map_err(|e| format!("cannot replace `{shown}`: {e}"))? {
+            self.committed = true;
+            // `tmp` holds the previous output now: only clutter
+            let _ = std::fs::remove_dir_all(&self.tmp);
+            return Ok(());
+        }
         let old = self
             .parent
             .join(format!("{name}.old-{}", std::process::id()));
@@ -152,6 +169,27 @@ impl Drop for Staging {
         if self.created && !self.committed {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
+    }
+}
+
+/// Exchanges two folders in one step, so that `b` always exists (Linux's
+/// `renameat2(RENAME_EXCHANGE)`). `Ok(false)` where that is not available (another system, an
+/// older kernel, a file system without it): the caller renames in two steps instead.
+fn swap(a: &Path, b: &Path) -> Result<bool, String> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        use rustix::io::Errno;
+        match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+            Ok(()) => Ok(true),
+            Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP) => Ok(false),
+            Err(e) => Err(io_reason(&std::io::Error::from(e))),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        Ok(false)
     }
 }
 
@@ -247,6 +285,36 @@ mod tests {
             "2\n"
         );
         assert_eq!(listing(&dir.path().join("nested")), ["out"]);
+    }
+
+    /// Where folders cannot be exchanged in one step, the old output is moved aside and the
+    /// new one moved in; the result is the same.
+    #[test]
+    fn without_an_exchange_two_renames_replace_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        replace(&out, &files("1\n")).unwrap();
+        let mut staging = Staging::new(&out);
+        staging.write("a.template.json", "2\n").unwrap();
+        staging.write("manifest.json", "{}\n").unwrap();
+        staging.commit_with(|_, _| Ok(false)).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.template.json")).unwrap(),
+            "2\n"
+        );
+        assert_eq!(listing(dir.path()), ["out"]);
+        // an exchange that fails leaves the previous output and takes the new one away
+        let mut staging = Staging::new(&out);
+        staging.write("a.template.json", "3\n").unwrap();
+        let err = staging
+            .commit_with(|_, _| Err("no such thing".into()))
+            .unwrap_err();
+        assert!(err.contains("cannot replace"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.template.json")).unwrap(),
+            "2\n"
+        );
+        assert_eq!(listing(dir.path()), ["out"]);
     }
 
     #[test]

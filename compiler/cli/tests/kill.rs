@@ -143,8 +143,10 @@ fn a_killed_build_leaves_one_complete_output() {
 
 #[test]
 fn an_output_moved_aside_by_a_killed_build_is_put_back() {
-    // A build replaces `out` by two renames: `out` to `out.old-<pid>`, then the new folder to
-    // `out`. Killed between the two, `out` is missing and the previous output waits beside it;
+    // Where folders cannot be exchanged in one step (not Linux, or a file system without
+    // `renameat2(RENAME_EXCHANGE)`), a build replaces `out` by two renames: `out` to
+    // `out.old-<pid>`, then the new folder to `out`. Killed between the two, `out` is missing
+    // and the previous output waits beside it;
     // the next build puts it back before it starts, so even a build that then fails (here: a
     // syntax error) leaves the previous output where it was.
     let scratch = tempfile::tempdir().unwrap();
