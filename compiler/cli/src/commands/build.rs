@@ -19,7 +19,8 @@ pub fn run(args: BuildArgs) -> u8 {
     let mut staging = Staging::new(&args.out);
     // JSON templates are written into the staging folder while the build goes on (one
     // template's text at a time in memory, the writing beside the evaluation); the first
-    // failure to write is reported once the build is done.
+    // failure to write, and a stack whose name cannot be a file's, are reported once the
+    // build is done.
     let mut write_error: Option<String> = None;
     let result = match args.format {
         TemplateFormat::Json => {
